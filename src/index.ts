@@ -7,3 +7,4 @@ export { initBackend, backendFromEnvironment, BACKEND_NAMES } from "./backend";
 export type { BackendName, BackendChoice } from "./backend";
 export { seed, getSeed, createRng, shuffleInPlace } from "./random";
 export type { Rng } from "./random";
+export * from "./display";

@@ -1,0 +1,206 @@
+/**
+ * `npm run course [-- notebooks...]`: executes notebooks headless, in order, with the project's
+ * tslab kernel via `jupyter nbconvert --execute`, writes executed notebooks to build/notebooks
+ * and standalone HTML to build/html, prints a table (notebook, cells, seconds, status) and exits
+ * non-zero if any cell failed or was skipped. Errors are printed with notebook, cell and line.
+ *
+ * Cells run with allow-errors so the executed notebook (and its HTML) always shows the failing
+ * cell's error output in place; failure is then decided here, from the executed notebook.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { findJupyter, installInstructions, jupyterEnvironment, kernelName, kernelProblem, type JupyterInstall } from "./jupyter";
+import { repoRoot } from "./linkPackage";
+
+export const notebooksDir = path.join(repoRoot, "notebooks");
+export const executedDir = path.join(repoRoot, "build", "notebooks");
+export const htmlDir = path.join(repoRoot, "build", "html");
+
+interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  execution_count?: number | null;
+  outputs?: { output_type: string; ename?: string; evalue?: string; traceback?: string[] }[];
+}
+
+export interface CellFailure {
+  /** 1-based position of the cell in the notebook (markdown cells included). */
+  cell: number;
+  executionCount: number | null;
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export interface NotebookReport {
+  notebook: string;
+  codeCells: number;
+  seconds: number;
+  status: "ok" | "failed" | "crashed";
+  failures: CellFailure[];
+  /** 1-based positions of code cells that were never executed. */
+  skipped: number[];
+  /** nbconvert's own error output when it crashed (kernel died, timeout, bad JSON). */
+  crash?: string;
+  executedPath?: string;
+  htmlPath?: string;
+}
+
+function sourceText(cell: NotebookCell): string {
+  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+}
+
+/** Reads an executed notebook: its code-cell count, error outputs and unexecuted code cells. */
+export function inspectExecutedNotebook(notebook: { cells: NotebookCell[] }): Pick<NotebookReport, "codeCells" | "failures" | "skipped"> {
+  const failures: CellFailure[] = [];
+  const skipped: number[] = [];
+  let codeCells = 0;
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code" || sourceText(cell).trim() === "") return;
+    codeCells++;
+    if (cell.execution_count === null || cell.execution_count === undefined) skipped.push(index + 1);
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type !== "error") continue;
+      failures.push({
+        cell: index + 1,
+        executionCount: cell.execution_count ?? null,
+        ename: output.ename ?? "Error",
+        evalue: output.evalue ?? "",
+        traceback: output.traceback ?? [],
+      });
+    }
+  });
+  return { codeCells, failures, skipped };
+}
+
+function tail(text: string, lines: number): string {
+  return text.trim().split("\n").slice(-lines).join("\n");
+}
+
+/** Executes one notebook into `outputDir` (and HTML into `html`); never throws for a bad notebook. */
+export function runNotebook(
+  jupyter: JupyterInstall,
+  notebookPath: string,
+  options: { outputDir?: string; htmlOutputDir?: string | null; cellTimeoutSeconds?: number } = {},
+): NotebookReport {
+  const outputDir = options.outputDir ?? executedDir;
+  const name = path.basename(notebookPath);
+  const report: NotebookReport = { notebook: path.relative(repoRoot, notebookPath) || notebookPath, codeCells: 0, seconds: 0, status: "ok", failures: [], skipped: [] };
+  fs.mkdirSync(outputDir, { recursive: true });
+  const executedPath = path.join(outputDir, name);
+  fs.rmSync(executedPath, { force: true });
+  const started = Date.now();
+  const run = spawnSync(
+    jupyter.python,
+    [
+      "-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
+      `--ExecutePreprocessor.kernel_name=${kernelName}`,
+      `--ExecutePreprocessor.timeout=${options.cellTimeoutSeconds ?? 600}`,
+      "--output-dir", outputDir, "--output", name, notebookPath,
+    ],
+    { encoding: "utf8", env: jupyterEnvironment(), maxBuffer: 64 * 1024 * 1024 },
+  );
+  report.seconds = (Date.now() - started) / 1000;
+  if (run.status !== 0 || !fs.existsSync(executedPath)) {
+    report.status = "crashed";
+    report.crash = tail(`${run.stderr ?? ""}${run.error ? String(run.error) : ""}`, 15);
+    return report;
+  }
+  report.executedPath = executedPath;
+  Object.assign(report, inspectExecutedNotebook(JSON.parse(fs.readFileSync(executedPath, "utf8"))));
+  if (report.failures.length > 0 || report.skipped.length > 0) report.status = "failed";
+  if (options.htmlOutputDir !== null) {
+    const htmlOut = options.htmlOutputDir ?? htmlDir;
+    fs.mkdirSync(htmlOut, { recursive: true });
+    const html = spawnSync(jupyter.python, ["-m", "nbconvert", "--to", "html", "--output-dir", htmlOut, executedPath], {
+      encoding: "utf8",
+      env: jupyterEnvironment(),
+    });
+    if (html.status === 0) report.htmlPath = path.join(htmlOut, name.replace(/\.ipynb$/, ".html"));
+    else console.warn(`course: HTML export of ${name} failed:\n${tail(html.stderr, 5)}`);
+  }
+  return report;
+}
+
+/** Human-readable lines for each failure of a report. */
+export function describeFailures(report: NotebookReport): string[] {
+  const lines: string[] = [];
+  if (report.crash) lines.push(`${report.notebook}: nbconvert stopped before finishing:\n${report.crash}`);
+  for (const failure of report.failures) {
+    const count = failure.executionCount === null ? "" : ` [${failure.executionCount}]`;
+    lines.push(`${report.notebook}, cell ${failure.cell}${count}: ${failure.ename}: ${failure.evalue}`);
+    lines.push(...failure.traceback.slice(1, 6).map((line) => `    ${line}`));
+  }
+  for (const cell of report.skipped) lines.push(`${report.notebook}, cell ${cell}: was never executed (skipped)`);
+  return lines;
+}
+
+export function formatTable(reports: NotebookReport[]): string {
+  const rows = reports.map((r) => [
+    r.notebook,
+    String(r.codeCells),
+    r.seconds.toFixed(1),
+    r.status === "ok" ? "ok" : r.status === "crashed" ? "CRASHED" : `FAILED (${r.failures.length} error${r.failures.length === 1 ? "" : "s"}${r.skipped.length ? `, ${r.skipped.length} skipped` : ""})`,
+  ]);
+  const header = ["notebook", "cells", "seconds", "status"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** Resolves command-line arguments to notebook paths; throws with a clear message if one is missing. */
+export function resolveNotebooks(args: string[]): string[] {
+  if (args.length === 0) {
+    return fs
+      .readdirSync(notebooksDir)
+      .filter((f) => f.endsWith(".ipynb"))
+      .sort()
+      .map((f) => path.join(notebooksDir, f));
+  }
+  return args.map((arg) => {
+    const resolved = path.resolve(arg);
+    if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
+      const available = fs.existsSync(notebooksDir) ? fs.readdirSync(notebooksDir).filter((f) => f.endsWith(".ipynb")) : [];
+      throw new Error(`notebook not found: ${arg}\n  available in notebooks/: ${available.join(", ") || "(none)"}`);
+    }
+    if (!resolved.endsWith(".ipynb")) throw new Error(`not a notebook (expected a .ipynb file): ${arg}`);
+    return resolved;
+  });
+}
+
+function main(args: string[]): number {
+  let notebooks: string[];
+  try {
+    notebooks = resolveNotebooks(args);
+  } catch (error) {
+    console.error(`course: ${(error as Error).message}`);
+    return 2;
+  }
+  const jupyter = findJupyter();
+  if (!jupyter) {
+    console.error("course: Jupyter (nbconvert, nbclient, jupyter_client) was not found. Run `npm run setup`, or:");
+    console.error(installInstructions());
+    return 2;
+  }
+  const problem = kernelProblem();
+  if (problem) {
+    console.error(`course: ${problem}`);
+    return 2;
+  }
+  const reports: NotebookReport[] = [];
+  notebooks.forEach((notebook, i) => {
+    process.stdout.write(`course: [${i + 1}/${notebooks.length}] ${path.relative(repoRoot, notebook)} ... `);
+    const report = runNotebook(jupyter, notebook);
+    console.log(`${report.status} in ${report.seconds.toFixed(1)} s`);
+    for (const line of describeFailures(report)) console.error(line);
+    reports.push(report);
+  });
+  console.log("\n" + formatTable(reports));
+  console.log(`\nexecuted notebooks: ${path.relative(repoRoot, executedDir)}/   HTML: ${path.relative(repoRoot, htmlDir)}/`);
+  const failed = reports.filter((r) => r.status !== "ok").length;
+  if (failed > 0) console.error(`course: ${failed} of ${reports.length} notebook(s) failed`);
+  return failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
