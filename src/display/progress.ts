@@ -17,6 +17,8 @@ export interface ProgressOptions {
   showLossChart?: boolean;
   /** Least time between two redraws of the bar, in ms (default 250). */
   barIntervalMs?: number;
+  /** Least time between two redraws of the loss chart, in ms (default 1000; each costs ~50 ms). */
+  chartIntervalMs?: number;
   /** Print nothing outside a notebook (for tests and benchmarks). */
   quiet?: boolean;
 }
@@ -75,6 +77,7 @@ export class TrainingProgress {
   private readonly live = inKernel();
   private lastBarDraw = 0;
   private chartQueue: Promise<void> = Promise.resolve();
+  private lastChartDraw = 0;
   private state: ProgressState = { epoch: 0, step: 0, loss: null, elapsedSeconds: 0, finished: false, stoppedEarly: false };
 
   constructor(readonly options: ProgressOptions) {
@@ -107,7 +110,7 @@ export class TrainingProgress {
     const stoppedEarly = this.history.length < this.options.epochs;
     this.state = { ...this.state, epoch: lastEpoch, step: this.options.stepsPerEpoch, finished: true, stoppedEarly, elapsedSeconds: this.elapsed() };
     this.drawBar(true);
-    this.queueChart();
+    this.queueChart(true);
     await this.chartQueue;
   }
 
@@ -130,8 +133,11 @@ export class TrainingProgress {
   }
 
   /** Renders the loss chart after the previous render finishes (renders take ~50 ms). */
-  private queueChart(): void {
+  private queueChart(force = false): void {
     if (!this.live || this.options.showLossChart === false || this.history.length === 0) return;
+    const now = Date.now();
+    if (!force && now - this.lastChartDraw < (this.options.chartIntervalMs ?? 1000)) return;
+    this.lastChartDraw = now;
     const history = [...this.history];
     this.chartQueue = this.chartQueue.then(async () => {
       const { bundle, metadata } = await chartOutput(lossChart(history, { title: this.options.title ? `${this.options.title}: loss` : undefined }));
