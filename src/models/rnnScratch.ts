@@ -1,0 +1,192 @@
+/**
+ * A recurrent cell written from scratch:
+ *
+ *     h_t = tanh([x_t ; h_{t-1}] · W + b_h)
+ *
+ * The input at each step is the event x_t (inputSize numbers) concatenated with the previous
+ * hidden state h_{t-1} (hiddenSize numbers). One weight matrix W reads that concatenation.
+ *
+ * Layout of W, shape [inputSize + hiddenSize, hiddenSize]:
+ *   rows 0 .. inputSize-1                      = W_xh  [inputSize, hiddenSize]  (reads the event)
+ *   rows inputSize .. inputSize+hiddenSize-1   = W_hh  [hiddenSize, hiddenSize] (reads the state)
+ * so [x ; h] · W = x · W_xh + h · W_hh: the concatenation form and the split form are the same
+ * numbers (a test checks it). W_xh, W_hh and b_h have the layout of tf.layers.simpleRNN's
+ * kernel, recurrentKernel and bias.
+ *
+ * Shapes: B = batch size, T = number of steps, D = inputSize, H = hiddenSize.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { checkFinite, checkMatrix, checkShape, shapeString, uniqueName } from "./checks";
+import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
+
+export interface RNNScratchOptions {
+  /** D: numbers per event. */
+  inputSize: number;
+  /** H: size of the hidden state. */
+  hiddenSize: number;
+  /** Prefix for the tfjs variable names. */
+  name?: string;
+}
+
+/** Weights as plain arrays: W_xh [D][H], W_hh [H][H], b_h [H]. */
+export interface RNNWeights {
+  W_xh: number[][];
+  W_hh: number[][];
+  b_h: number[];
+}
+
+/** The result of reading a batch. */
+export interface RNNOutput {
+  /** All hidden states (the trajectory): [B, T, H]; at a padded step, the state is unchanged. */
+  states: tf.Tensor3D;
+  /** The state at each sequence's own last real step: [B, H]. */
+  final: tf.Tensor2D;
+}
+
+function checkSize(value: number, name: string): void {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`RNNScratch: ${name} must be a positive integer, got ${value}`);
+}
+
+export class RNNScratch {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** W = [W_xh ; W_hh], shape [D + H, H] (see the file comment for the layout). */
+  readonly W: tf.Variable<tf.Rank.R2>;
+  /** b_h, shape [H]. */
+  readonly b_h: tf.Variable<tf.Rank.R1>;
+
+  constructor(options: RNNScratchOptions) {
+    checkSize(options.inputSize, "inputSize");
+    checkSize(options.hiddenSize, "hiddenSize");
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
+    const name = uniqueName(options.name ?? "rnn");
+    // Uniform in ±1/sqrt(H), as PyTorch's nn.RNN initialises (draws from the seeded Math.random).
+    const limit = 1 / Math.sqrt(this.hiddenSize);
+    this.W = tf.variable(tf.randomUniform([this.inputSize + this.hiddenSize, this.hiddenSize], -limit, limit), true, `${name}/W`);
+    this.b_h = tf.variable(tf.randomUniform([this.hiddenSize], -limit, limit), true, `${name}/b_h`);
+  }
+
+  /** The trainable variables, in the order [W, b_h]. */
+  get variables(): tf.Variable[] {
+    return [this.W, this.b_h];
+  }
+
+  /** W_xh = the first D rows of W: [D, H] (a new tensor; dispose it). */
+  get W_xh(): tf.Tensor2D {
+    return tf.slice(this.W, [0, 0], [this.inputSize, this.hiddenSize]);
+  }
+
+  /** W_hh = the last H rows of W: [H, H] (a new tensor; dispose it). */
+  get W_hh(): tf.Tensor2D {
+    return tf.slice(this.W, [this.inputSize, 0], [this.hiddenSize, this.hiddenSize]);
+  }
+
+  /** The state before any event: zeros [B, H]. */
+  initialState(batchSize: number): tf.Tensor2D {
+    return tf.zeros([batchSize, this.hiddenSize]);
+  }
+
+  /**
+   * One step of the recurrence, for feeding events one at a time and keeping the state between
+   * calls (as at prediction time): h_t = tanh([x_t ; h_prev] · W + b_h).
+   * @param x_t [B, D] the event; @param h_prev [B, H] the previous state (zeros when omitted).
+   * @returns h_t [B, H].
+   */
+  step(x_t: tf.Tensor, h_prev?: tf.Tensor): tf.Tensor2D {
+    const where = "RNNScratch.step";
+    if (x_t.rank !== 2 || x_t.shape[1] !== this.inputSize) {
+      throw new Error(`${where}: x_t must have shape [batch, inputSize=${this.inputSize}], got ${shapeString(x_t.shape)}`);
+    }
+    const batch = x_t.shape[0];
+    if (batch === 0) throw new Error(`${where}: x_t is an empty batch (shape ${shapeString(x_t.shape)})`);
+    if (h_prev !== undefined) checkShape(h_prev, [batch, this.hiddenSize], "h_prev", where);
+    checkFinite(x_t, "x_t", where);
+    return tf.tidy(() => {
+      const h = h_prev ?? this.initialState(batch);
+      return this.cell(x_t as tf.Tensor2D, h as tf.Tensor2D);
+    });
+  }
+
+  /** The cell in its concatenation form (no checks; differentiable). */
+  cell(x_t: tf.Tensor2D, h_prev: tf.Tensor2D): tf.Tensor2D {
+    const xh = tf.concat([x_t, h_prev], 1); // [x_t ; h_{t-1}]: [B, D + H]
+    return tf.tanh(tf.add(tf.matMul(xh, this.W), this.b_h)) as tf.Tensor2D; // h_t: [B, H]
+  }
+
+  /** The same cell in the split form x_t · W_xh + h_{t-1} · W_hh + b_h (for the equivalence test). */
+  cellSplit(x_t: tf.Tensor2D, h_prev: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.tanh(tf.add(tf.add(tf.matMul(x_t, this.W_xh), tf.matMul(h_prev, this.W_hh)), this.b_h)) as tf.Tensor2D);
+  }
+
+  /**
+   * Reads prepared steps with plain tf ops (so tfjs autodiff can differentiate it).
+   * A padded step leaves the state unchanged: h_t = h_{t-1} + m_t · (h̃_t − h_{t-1}).
+   * @param inputs T dense steps [B, D] with their masks.
+   * @param h0 optional initial state [B, H].
+   * @returns the T states [B, H] (time-major list) and the final state [B, H].
+   */
+  forwardSteps(inputs: StepInputs, h0?: tf.Tensor2D): { states: tf.Tensor2D[]; final: tf.Tensor2D } {
+    let h = h0 ?? this.initialState(inputs.batchSize); // h_{t-1}: [B, H]
+    const states: tf.Tensor2D[] = [];
+    for (let t = 0; t < inputs.numSteps; t++) {
+      const candidate = this.cell(inputs.steps[t] as tf.Tensor2D, h); // h̃_t: [B, H]
+      const m = inputs.stepMasks[t]; // [B, 1] or null when every row is real
+      h = m ? (tf.add(h, tf.mul(m, tf.sub(candidate, h))) as tf.Tensor2D) : candidate;
+      states.push(h);
+    }
+    return { states, final: h };
+  }
+
+  /**
+   * Reads a batch of variable-length sequences.
+   * @param x [B, T, D] events, padded to T steps.
+   * @param mask optional [B, T] of 0/1 (1 = real step). A padded step leaves the state unchanged,
+   *   so the final state is each sequence's state at its own last real step.
+   * @param h0 optional initial state [B, H].
+   */
+  forward(x: tf.Tensor, mask?: tf.Tensor, h0?: tf.Tensor): RNNOutput {
+    const where = "RNNScratch.forward";
+    const inputs = stepInputsFromTensor(x, mask, this.inputSize, where);
+    if (h0 !== undefined) checkShape(h0, [inputs.batchSize, this.hiddenSize], "h0", where);
+    try {
+      return tf.tidy(() => {
+        const { states, final } = this.forwardSteps(inputs, h0 as tf.Tensor2D | undefined);
+        return { states: tf.stack(states, 1) as tf.Tensor3D, final };
+      });
+    } finally {
+      disposeStepInputs(inputs);
+    }
+  }
+
+  /** Reads the weights as plain arrays (layout in RNNWeights). */
+  getWeights(): RNNWeights {
+    return tf.tidy(() => ({
+      W_xh: this.W_xh.arraySync(),
+      W_hh: this.W_hh.arraySync(),
+      b_h: this.b_h.arraySync(),
+    }));
+  }
+
+  /** Writes the weights from plain arrays (layout in RNNWeights); checks every shape. */
+  setWeights(weights: RNNWeights): void {
+    const where = "RNNScratch.setWeights";
+    const D = this.inputSize;
+    const H = this.hiddenSize;
+    checkMatrix(weights.W_xh, D, H, "W_xh", where);
+    checkMatrix(weights.W_hh, H, H, "W_hh", where);
+    if (!Array.isArray(weights.b_h) || weights.b_h.length !== H) {
+      throw new Error(`${where}: b_h must have shape [${H}], got [${Array.isArray(weights.b_h) ? weights.b_h.length : typeof weights.b_h}]`);
+    }
+    tf.tidy(() => {
+      this.W.assign(tf.tensor2d([...weights.W_xh, ...weights.W_hh], [D + H, H]));
+      this.b_h.assign(tf.tensor1d(weights.b_h));
+    });
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    this.W.dispose();
+    this.b_h.dispose();
+  }
+}

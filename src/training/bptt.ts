@@ -1,0 +1,144 @@
+/**
+ * Backpropagation through time, written by hand for h_t = tanh([x_t ; h_{t-1}] · W + b_h).
+ *
+ * Forward: keep, for every step, the concatenated input [x_t ; h_{t-1}], the candidate
+ * h̃_t = tanh(z_t) and the masked state h_t = h_{t-1} + m_t (h̃_t − h_{t-1}).
+ *
+ * Backward, for t = T-1 down to 0, with g_t = dL/dh_t (from the head, plus what step t+1 sent back):
+ *   dz_t      = m_t · g_t · (1 − h̃_t²)            gradient at the pre-activation z_t   [B, H]
+ *   g_{t-1}  += dz_t · W_hhᵀ + (1 − m_t) · g_t      through W_hh, and straight through a padded step
+ * and after the loop, from all steps at once (one product each):
+ *   dW  = [x ; h_prev]ᵀ · dZ     with all steps stacked: [D+H, T·B] · [T·B, H]
+ *   db  = Σ rows of dZ
+ *   dX  = dZ · W_xhᵀ             (only when the inputs need gradients, e.g. an embedding)
+ *
+ * Speed: per step the forward issues concat, one fused matMul+bias and tanh; the backward a few
+ * elementwise ops and one matMul. Transposes are explicit (a transposed-flag matMul is slow on
+ * `wasm`). Truncation with k cuts g_{t-1} to zero wherever t is a multiple of k: the forward state
+ * still flows across chunks, the gradient only within a chunk of k steps.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export interface ForwardCache {
+  /** [x_t ; h_{t-1}] per step: T × [B, D+H]. */
+  xh: tf.Tensor2D[];
+  /** Candidate h̃_t = tanh(z_t) per step: T × [B, H]. */
+  candidates: tf.Tensor2D[];
+  /** States h_t (after masking) per step: T × [B, H]. */
+  states: tf.Tensor2D[];
+  /** Step masks: T × ([B, 1] or null when all rows are real). */
+  masks: (tf.Tensor2D | null)[];
+}
+
+/**
+ * Runs the recurrence and keeps what the backward pass needs. Call inside tf.tidy.
+ * @param W [D+H, H]; @param b_h [H]; @param xs T × [B, D]; @param h0 [B, H].
+ */
+export function forwardWithCache(
+  W: tf.Tensor2D,
+  b_h: tf.Tensor1D,
+  xs: tf.Tensor2D[],
+  masks: (tf.Tensor2D | null)[],
+  h0: tf.Tensor2D,
+): ForwardCache {
+  const cache: ForwardCache = { xh: [], candidates: [], states: [], masks };
+  let h = h0;
+  for (let t = 0; t < xs.length; t++) {
+    const xh = tf.concat([xs[t], h], 1) as tf.Tensor2D; // [x_t ; h_{t-1}]
+    const candidate = tf.tanh(tf.fused.matMul({ a: xh, b: W, bias: b_h })) as tf.Tensor2D; // h̃_t
+    const m = masks[t];
+    const next = m ? (tf.add(h, tf.mul(m, tf.sub(candidate, h))) as tf.Tensor2D) : candidate; // h_t
+    cache.xh.push(xh);
+    cache.candidates.push(candidate);
+    cache.states.push(next);
+    h = next;
+  }
+  return cache;
+}
+
+export interface BackwardOptions {
+  /** Cut the gradient every `truncate` steps (truncated BPTT); undefined = full BPTT. */
+  truncate?: number;
+  /** Also return dX (gradients with respect to the inputs x_t). */
+  inputGradients?: boolean;
+}
+
+export interface BackwardResult {
+  /** dL/dW [D+H, H]. */
+  dW: tf.Tensor2D;
+  /** dL/db_h [H]. */
+  db: tf.Tensor1D;
+  /** dL/dx for all steps stacked time-major: [T·B, D] (when asked for). */
+  dX?: tf.Tensor2D;
+}
+
+/**
+ * The backward loop over time. Call inside tf.tidy.
+ * @param dStates gradient of the loss with respect to each state h_t from the head ([B, H] or null).
+ * @param dFinal gradient with respect to the final state h_{T-1} ([B, H]) or null.
+ */
+export function backwardThroughTime(
+  cache: ForwardCache,
+  W: tf.Tensor2D,
+  inputSize: number,
+  dStates: (t: number) => tf.Tensor2D | null,
+  dFinal: tf.Tensor2D | null,
+  options: BackwardOptions = {},
+): BackwardResult {
+  const T = cache.states.length;
+  const [B, H] = cache.states[0].shape;
+  const k = options.truncate;
+  if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new Error(`backwardThroughTime: truncate must be a positive integer, got ${k}`);
+  const one = tf.scalar(1);
+  const W_hhT = tf.transpose(tf.slice(W, [inputSize, 0], [H, H])) as tf.Tensor2D; // W_hhᵀ: [H, H]
+  const dZ: tf.Tensor2D[] = new Array(T);
+  let carry: tf.Tensor2D | null = dFinal; // dL/dh_t arriving from later steps
+  let zeros: tf.Tensor2D | null = null;
+  for (let t = T - 1; t >= 0; t--) {
+    const fromHead = dStates(t);
+    const g = carry && fromHead ? (tf.add(carry, fromHead) as tf.Tensor2D) : (carry ?? fromHead);
+    if (!g) {
+      zeros ??= tf.zeros([B, H]);
+      dZ[t] = zeros;
+      carry = null;
+      continue;
+    }
+    const candidate = cache.candidates[t];
+    let dz = tf.mul(g, tf.sub(one, tf.square(candidate))) as tf.Tensor2D; // g · (1 − h̃²)
+    const m = cache.masks[t];
+    if (m) dz = tf.mul(dz, m) as tf.Tensor2D;
+    dZ[t] = dz;
+    const cut = t === 0 || (k !== undefined && t % k === 0);
+    if (cut) {
+      carry = null;
+    } else {
+      const back = tf.matMul(dz, W_hhT) as tf.Tensor2D; // through W_hh
+      carry = m ? (tf.add(back, tf.mul(g, tf.sub(one, m))) as tf.Tensor2D) : back; // plus straight through a padded step
+    }
+  }
+  const stackedDZ = tf.concat(dZ, 0) as tf.Tensor2D; // [T·B, H]
+  const stackedXH = tf.concat(cache.xh, 0) as tf.Tensor2D; // [T·B, D+H]
+  const dW = tf.matMul(tf.transpose(stackedXH), stackedDZ) as tf.Tensor2D; // [D+H, H]
+  const db = tf.sum(stackedDZ, 0) as tf.Tensor1D;
+  const result: BackwardResult = { dW, db };
+  if (options.inputGradients) {
+    const W_xhT = tf.transpose(tf.slice(W, [0, 0], [inputSize, H])); // [H, D]
+    result.dX = tf.matMul(stackedDZ, W_xhT) as tf.Tensor2D;
+  }
+  return result;
+}
+
+/**
+ * Splits a time-major stack [T·B, H] into T tensors [B, H]. Uses one gather per step: on `wasm`
+ * a slice copies the whole source tensor, a gather reads only the rows it returns.
+ */
+export function splitSteps(stacked: tf.Tensor2D, numSteps: number): tf.Tensor2D[] {
+  const [rows, H] = stacked.shape;
+  const B = rows / numSteps;
+  const byStep = tf.reshape(stacked, [numSteps, B * H]);
+  const out: tf.Tensor2D[] = [];
+  for (let t = 0; t < numSteps; t++) {
+    out.push(tf.reshape(tf.gather(byStep, tf.tensor1d([t], "int32")), [B, H]) as tf.Tensor2D);
+  }
+  return out;
+}
