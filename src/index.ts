@@ -8,3 +8,5 @@ export type { BackendName, BackendChoice } from "./backend";
 export { seed, getSeed, createRng, shuffleInPlace } from "./random";
 export type { Rng } from "./random";
 export * from "./display";
+export * from "./models";
+export * from "./training";
