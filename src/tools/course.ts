@@ -169,10 +169,28 @@ export function resolveNotebooks(args: string[]): string[] {
   });
 }
 
+/** Splits `--out DIR` (where executed notebooks and HTML go; default build/) from notebook paths. */
+export function parseArguments(args: string[]): { notebooks: string[]; outDir: string | null } {
+  const notebooks: string[] = [];
+  let outDir: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--out") {
+      if (!args[i + 1]) throw new Error("--out needs a folder, e.g. --out /tmp/course");
+      outDir = path.resolve(args[++i]);
+    } else if (args[i].startsWith("--")) {
+      throw new Error(`unknown option ${args[i]} (usage: npm run course -- [--out DIR] [notebooks...])`);
+    } else notebooks.push(args[i]);
+  }
+  return { notebooks, outDir };
+}
+
 function main(args: string[]): number {
   let notebooks: string[];
+  let outDir: string | null;
   try {
-    notebooks = resolveNotebooks(args);
+    const parsed = parseArguments(args);
+    outDir = parsed.outDir;
+    notebooks = resolveNotebooks(parsed.notebooks);
   } catch (error) {
     console.error(`course: ${(error as Error).message}`);
     return 2;
@@ -191,13 +209,14 @@ function main(args: string[]): number {
   const reports: NotebookReport[] = [];
   notebooks.forEach((notebook, i) => {
     process.stdout.write(`course: [${i + 1}/${notebooks.length}] ${path.relative(repoRoot, notebook)} ... `);
-    const report = runNotebook(jupyter, notebook);
+    const report = runNotebook(jupyter, notebook, outDir ? { outputDir: path.join(outDir, "notebooks"), htmlOutputDir: path.join(outDir, "html") } : {});
     console.log(`${report.status} in ${report.seconds.toFixed(1)} s`);
     for (const line of describeFailures(report)) console.error(line);
     reports.push(report);
   });
   console.log("\n" + formatTable(reports));
-  console.log(`\nexecuted notebooks: ${path.relative(repoRoot, executedDir)}/   HTML: ${path.relative(repoRoot, htmlDir)}/`);
+  const shown = (dir: string) => path.relative(repoRoot, dir) || dir;
+  console.log(`\nexecuted notebooks: ${shown(outDir ? path.join(outDir, "notebooks") : executedDir)}/   HTML: ${shown(outDir ? path.join(outDir, "html") : htmlDir)}/`);
   const failed = reports.filter((r) => r.status !== "ok").length;
   if (failed > 0) console.error(`course: ${failed} of ${reports.length} notebook(s) failed`);
   return failed > 0 ? 1 : 0;
