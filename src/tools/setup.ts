@@ -32,7 +32,7 @@ function hasFonts(): boolean {
 function aptInstall(packages: string[]): void {
   console.log(`setup: installing Debian packages (about 80 s): ${packages.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", ...packages]]) {
+  for (const args of [["update", "-qq"], ["install", "-y", "-qq", ...packages]]) {
     const result = spawnSync("apt-get", args, { stdio: "inherit", env });
     if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed with exit code ${result.status}`);
   }
