@@ -26,7 +26,9 @@ function main(extraArgs: string[]): number {
   const notebookDir = path.join(repoRoot, "notebooks");
   const module = jupyter.lab === "jupyterlab" ? "jupyterlab" : "notebook";
   console.log(`lab: starting ${module} on ${notebookDir} (kernel "tslab"); stop it with Ctrl+C`);
-  const result = spawnSync(jupyter.python, ["-m", module, `--notebook-dir=${notebookDir}`, ...extraArgs], {
+  // Jupyter refuses to start as root (as in containers and CI machines) without --allow-root.
+  const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 ? ["--allow-root"] : [];
+  const result = spawnSync(jupyter.python, ["-m", module, `--notebook-dir=${notebookDir}`, ...rootFlag, ...extraArgs], {
     stdio: "inherit",
     env: jupyterEnvironment(),
   });
