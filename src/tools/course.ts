@@ -82,7 +82,19 @@ function tail(text: string, lines: number): string {
 export function runNotebook(
   jupyter: JupyterInstall,
   notebookPath: string,
-  options: { outputDir?: string; htmlOutputDir?: string | null; cellTimeoutSeconds?: number } = {},
+  options: {
+    outputDir?: string;
+    htmlOutputDir?: string | null;
+    cellTimeoutSeconds?: number;
+    /** Notebook JSON fed to nbconvert on stdin instead of reading `notebookPath` (which then only names the output); the kernel starts in `cwd`. */
+    source?: string;
+    /** Working directory of nbconvert, and of the kernel when `source` is given. */
+    cwd?: string;
+    /** Extra environment for nbconvert and the kernel (e.g. NODE_OPTIONS with a memory limit). */
+    env?: Record<string, string>;
+    /** Wall-clock limit for the whole nbconvert process; it is killed (SIGKILL) past it. */
+    timeoutSeconds?: number;
+  } = {},
 ): NotebookReport {
   const outputDir = options.outputDir ?? executedDir;
   const name = path.basename(notebookPath);
@@ -97,14 +109,23 @@ export function runNotebook(
       "-m", "nbconvert", "--to", "notebook", "--execute", "--allow-errors",
       `--ExecutePreprocessor.kernel_name=${kernelName}`,
       `--ExecutePreprocessor.timeout=${options.cellTimeoutSeconds ?? 600}`,
-      "--output-dir", outputDir, "--output", name, notebookPath,
+      "--output-dir", outputDir, "--output", name, ...(options.source === undefined ? [notebookPath] : ["--stdin"]),
     ],
-    { encoding: "utf8", env: jupyterEnvironment(), maxBuffer: 64 * 1024 * 1024 },
+    {
+      encoding: "utf8",
+      env: { ...jupyterEnvironment(), ...options.env },
+      maxBuffer: 64 * 1024 * 1024,
+      cwd: options.cwd,
+      input: options.source,
+      timeout: options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000,
+      killSignal: "SIGKILL",
+    },
   );
   report.seconds = (Date.now() - started) / 1000;
   if (run.status !== 0 || !fs.existsSync(executedPath)) {
     report.status = "crashed";
-    report.crash = tail(`${run.stderr ?? ""}${run.error ? String(run.error) : ""}`, 15);
+    const killed = run.signal === "SIGKILL" && options.timeoutSeconds !== undefined && report.seconds >= options.timeoutSeconds ? `killed after the wall-clock limit of ${options.timeoutSeconds} s\n` : "";
+    report.crash = killed + tail(`${run.stderr ?? ""}${run.error ? String(run.error) : ""}`, 15);
     return report;
   }
   report.executedPath = executedPath;
