@@ -89,7 +89,8 @@ export class SequenceModel {
   /**
    * Prepares a batch from plain arrays.
    * @param sequences dense: [B][len][inputSize]; tokens: [B][len] ids.
-   * @param targets sequence head: [B][len] next-token ids (same lengths as the inputs);
+   * @param targets sequence head: [B][len] next-token ids (same lengths as the inputs; -1 = this
+   *   step has no target, e.g. an unknown word the model should not learn to predict);
    *   classification: [B] class ids; regression: [B] numbers or [B][Q].
    */
   makeBatch(sequences: readonly (readonly (readonly number[] | number)[])[], targets: readonly (number | readonly number[])[]): SequenceBatch {
@@ -109,8 +110,12 @@ export class SequenceModel {
             throw new Error(`${where}: targets[${b}] must have one id per step: expected [${inputs.lengths[b]}], got ${Array.isArray(row) ? `[${row.length}]` : typeof row}`);
           }
           for (let t = 0; t < row.length; t++) {
-            ids[t * B + b] = row[t];
-            weights[t * B + b] = 1;
+            const id = row[t];
+            if (!Number.isInteger(id) || id >= this.head.outputSize) {
+              throw new Error(`${where}: targets[${b}][${t}] must be a token id in [0, ${this.head.outputSize}) or -1 (no target), got ${id}`);
+            }
+            ids[t * B + b] = Math.max(0, id);
+            weights[t * B + b] = id < 0 ? 0 : 1; // a negative id: this step does not count in the loss
           }
         }
         return { inputs, targets: tf.tensor1d(ids, "int32"), targetWeights: tf.tensor1d(weights) };
