@@ -34,9 +34,10 @@ export interface JupyterInstall {
   lab: "jupyterlab" | "notebook" | null;
 }
 
-/** Python interpreters to try, in order: SEQLAB_PYTHON, Debian's, then whatever is on PATH. */
+/** Python interpreters to try: only SEQLAB_PYTHON when set, else Debian's, then those on PATH. */
 function candidatePythons(): string[] {
-  const candidates = [process.env.SEQLAB_PYTHON, "/usr/bin/python3", "python3", "python"];
+  if (process.env.SEQLAB_PYTHON) return [process.env.SEQLAB_PYTHON];
+  const candidates = ["/usr/bin/python3", "python3", "python"];
   return [...new Set(candidates.filter((c): c is string => !!c))];
 }
 
@@ -112,16 +113,16 @@ export function registerKernel(): string {
 }
 
 /** Null when the registered kernel can start, else what is wrong and how to fix it. */
-export function kernelProblem(): string | null {
-  if (!fs.existsSync(kernelSpecPath)) {
-    return `The tslab kernel is not registered for this project (no ${path.relative(repoRoot, kernelSpecPath)}). Run: npm run setup`;
+export function kernelProblem(specPath: string = kernelSpecPath): string | null {
+  if (!fs.existsSync(specPath)) {
+    return `The tslab kernel is not registered for this project (no ${path.relative(repoRoot, specPath)}). Run: npm run setup`;
   }
   try {
-    const spec = JSON.parse(fs.readFileSync(kernelSpecPath, "utf8")) as { argv?: string[] };
+    const spec = JSON.parse(fs.readFileSync(specPath, "utf8")) as { argv?: string[] };
     const missing = (spec.argv ?? []).slice(0, 2).find((file) => !fs.existsSync(file));
     if (missing) return `The registered tslab kernel points at ${missing}, which does not exist (moved repo or new Node?). Run: npm run setup`;
   } catch (error) {
-    return `${kernelSpecPath} is not valid JSON (${(error as Error).message}). Run: npm run setup`;
+    return `${specPath} is not valid JSON (${(error as Error).message}). Run: npm run setup`;
   }
   return null;
 }
