@@ -1,0 +1,70 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runCell, jacobianNormsByLag, gradientNormByLag, logSlope } from "../../src/limits/gradientByLag";
+import type { RNNWeights } from "../../src/models/rnnScratch";
+
+const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+
+test("one unit, zero input and bias: h stays 0, tanh' = 1, so the norm at lag k is |w|^k", () => {
+  for (const w of [0.5, 0.9, 1.3]) {
+    const weights: RNNWeights = { W_xh: [[0]], W_hh: [[w]], b_h: [0] };
+    const norms = jacobianNormsByLag(weights, Array.from({ length: 20 }, () => [0]));
+    norms.forEach(({ lag, norm }) => close(norm, Math.abs(w) ** lag));
+    close(logSlope(norms), Math.log10(Math.abs(w)));
+  }
+});
+
+test("one unit with input: the norm at lag k is Π |w · (1 − h_s²)| over the last k steps (by hand)", () => {
+  const w = 0.8;
+  const weights: RNNWeights = { W_xh: [[1.5]], W_hh: [[w]], b_h: [0.1] };
+  const xs = [[1], [-0.5], [0.3], [2]];
+  const h: number[] = [];
+  let prev = 0;
+  for (const [x] of xs) {
+    prev = Math.tanh(1.5 * x + w * prev + 0.1);
+    h.push(prev);
+  }
+  const norms = jacobianNormsByLag(weights, xs);
+  let expected = 1;
+  for (let k = 1; k <= 4; k++) {
+    expected *= Math.abs(w * (1 - h[4 - k] ** 2));
+    close(norms[k - 1].norm, expected);
+    assert.equal(norms[k - 1].lag, k);
+  }
+});
+
+test("matches central finite differences of h_T with respect to h_t (float64, 3 units)", () => {
+  const weights: RNNWeights = {
+    W_xh: [[0.4, -0.3, 0.2]],
+    W_hh: [[0.5, -0.7, 0.1], [0.3, 0.2, -0.6], [-0.4, 0.8, 0.3]],
+    b_h: [0.05, -0.1, 0.2],
+  };
+  const xs = [[0.3], [-1], [0.7], [0.2], [-0.4], [1.1]];
+  const norms = jacobianNormsByLag(weights, xs);
+  const states = runCell(weights, xs);
+  const T = xs.length;
+  for (const lag of [1, 3, 5]) {
+    const t = T - lag; // perturb h_t (state after step t, 1-based) and rerun the remaining steps
+    const eps = 1e-6;
+    let sq = 0;
+    for (let i = 0; i < 3; i++) {
+      const plus = [...states[t - 1]];
+      const minus = [...states[t - 1]];
+      plus[i] += eps;
+      minus[i] -= eps;
+      const hp = runCell(weights, xs.slice(t), plus).at(-1) as number[];
+      const hm = runCell(weights, xs.slice(t), minus).at(-1) as number[];
+      hp.forEach((v, j) => (sq += ((v - hm[j]) / (2 * eps)) ** 2));
+    }
+    close(norms[lag - 1].norm, Math.sqrt(sq), 1e-6);
+  }
+});
+
+test("gradientNormByLag is the geometric mean over sequences; logSlope fits a line", () => {
+  const weights: RNNWeights = { W_xh: [[0]], W_hh: [[0.5]], b_h: [0] };
+  const seqs = [Array.from({ length: 5 }, () => [0]), Array.from({ length: 5 }, () => [0])];
+  gradientNormByLag(weights, seqs).forEach(({ lag, norm }) => close(norm, 0.5 ** lag));
+  close(logSlope([{ lag: 1, norm: 10 }, { lag: 2, norm: 100 }, { lag: 3, norm: 1000 }]), 1);
+  assert.throws(() => gradientNormByLag(weights, [[[0]], [[0], [0]]]), /same length/);
+  assert.throws(() => logSlope([{ lag: 1, norm: 1 }]), /at least 2/);
+});
