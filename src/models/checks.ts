@@ -34,3 +34,12 @@ export function uniqueName(prefix: string): string {
   uniqueCounter += 1;
   return `${prefix}_${uniqueCounter}`;
 }
+
+/**
+ * For notebooks: throws unless `tensor` has the `expected` shape, and returns the tensor, so
+ * `assertShape(model.forward(x).final, [batch, hidden])` documents and checks in one line.
+ */
+export function assertShape<T extends tf.Tensor>(tensor: T, expected: number[], name = "tensor"): T {
+  checkShape(tensor, expected, name, "assertShape");
+  return tensor;
+}

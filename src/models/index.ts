@@ -8,4 +8,5 @@ export type { SequenceModelOptions, SequenceBatch, GradientMethod, GradientOptio
 export { stepInputsFromTensor, stepInputsFromSequences, disposeStepInputs } from "./stepInputs";
 export type { StepInputs } from "./stepInputs";
 export { pca, trajectoryPoints, activationHeatmap } from "./hiddenAnalysis";
+export { assertShape } from "./checks";
 export type { PCA, HiddenStatePoint } from "./hiddenAnalysis";
