@@ -31,7 +31,7 @@ export interface Cell {
   id?: string;
   metadata: Record<string, any>;
   source: string | string[];
-  outputs?: unknown[];
+  outputs?: { output_type: string; [key: string]: any }[];
   execution_count?: number | null;
 }
 export interface Notebook {
