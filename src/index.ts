@@ -10,3 +10,5 @@ export type { Rng } from "./random";
 export * from "./display";
 export * from "./models";
 export * from "./training";
+export * from "./data";
+export * from "./sequences";

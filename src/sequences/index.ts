@@ -1,0 +1,30 @@
+/** The sequence toolkit: tokens and ids, cutting and padding, bucketing, bags, and fixed-input baselines. */
+export { tokenize, splitSentences, TOKEN_PATTERN } from "./tokenizer";
+export { Vocabulary, PAD_ID, UNKNOWN_ID, PAD_TOKEN, UNKNOWN_TOKEN } from "./vocabulary";
+export type { VocabularyOptions, VocabularyJSON } from "./vocabulary";
+export { padSequences } from "./padding";
+export type { PadOptions, PadSide, Padded } from "./padding";
+export { summarizeLengths, nearestRankQuantile, maxLenCost, maxLenTradeOff, powersOfTwo } from "./lengths";
+export type { LengthSummary, MaxLenCost } from "./lengths";
+export { randomBatches, bucketByBoundaries, sortedChunkBatches, batchPadding } from "./bucketing";
+export type { BatchPadding } from "./bucketing";
+export { multiHotBag, countBag, fitIdf, tfidfBag, bagRow } from "./bagging";
+export type { BagMatrix } from "./bagging";
+export { ngrams, ngramRange, slidingWindows, ngramVocabularySizes } from "./ngrams";
+export type { NgramVocabularySize } from "./ngrams";
+export { findBagCollisions } from "./collisions";
+export type { BagCollisions, BagKind } from "./collisions";
+export { maskedMean, MaskedGlobalAveragePooling1D } from "./maskedMean";
+export {
+  concatenatedEmbeddingClassifier,
+  bagClassifier,
+  meanEmbeddingClassifier,
+  idsTensor,
+  bagTensor,
+  labelsTensor,
+  binaryAccuracy,
+  majorityBaselineAccuracy,
+  fitBinaryClassifier,
+  disposeClassifier,
+} from "./classifiers";
+export type { FitResult } from "./classifiers";

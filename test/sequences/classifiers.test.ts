@@ -1,0 +1,89 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../../src/backend";
+import { seed } from "../../src/random";
+import { countBag } from "../../src/sequences/bagging";
+import {
+  bagClassifier,
+  bagTensor,
+  binaryAccuracy,
+  concatenatedEmbeddingClassifier,
+  disposeClassifier,
+  fitBinaryClassifier,
+  idsTensor,
+  labelsTensor,
+  majorityBaselineAccuracy,
+  meanEmbeddingClassifier,
+} from "../../src/sequences/classifiers";
+import { padSequences } from "../../src/sequences/padding";
+
+test("binaryAccuracy thresholds at 0.5; majorityBaselineAccuracy predicts the training majority", async () => {
+  await initBackend({ quiet: true });
+  const probabilities = tf.tensor2d([[0.9], [0.2], [0.51], [0.5]]);
+  // predictions 1, 0, 1, 0 against labels 1, 1, 1, 0 → 3 of 4
+  assert.equal(binaryAccuracy(probabilities, [1, 1, 1, 0]), 0.75);
+  assert.throws(() => binaryAccuracy(probabilities, [1, 0]), { message: "probabilities holds 4 values but labels holds 2" });
+  probabilities.dispose();
+  assert.equal(majorityBaselineAccuracy([0, 0, 1], [0, 1, 1, 0, 0]), 0.6);
+  assert.equal(majorityBaselineAccuracy([1, 1, 0], [0, 1, 1, 0, 0]), 0.4);
+});
+
+test("idsTensor, bagTensor and labelsTensor check their input", async () => {
+  await initBackend({ quiet: true });
+  const ids = idsTensor([[1, 2], [3, 0]]);
+  assert.deepEqual([ids.shape, ids.dtype], [[2, 2], "int32"]);
+  ids.dispose();
+  assert.throws(() => idsTensor([[1, 2], [3]]), { message: "ids is ragged: row 1 has 1 entries, row 0 has 2" });
+  assert.throws(() => idsTensor([[1, 2], [3, "4" as unknown as number]]), { message: 'ids[1][1] must be an integer id, got "4"' });
+  assert.throws(() => labelsTensor([0, 2]), { message: "labels[1] must be 0 or 1, got 2" });
+  const bag = bagTensor(countBag([[1, 1]], 3));
+  assert.deepEqual(Array.from(bag.dataSync()), [0, 2, 0]);
+  bag.dispose();
+});
+
+/** A task order-free models can solve: label 1 iff the sequence holds id 3. */
+function toyTask(): { sequences: number[][]; labels: number[] } {
+  const sequences: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < 64; i++) {
+    const length = 2 + (i % 5);
+    const sequence = Array.from({ length }, (_, t) => 4 + ((i * 7 + t * 3) % 4)); // ids 4..7
+    if (i % 2 === 0) sequence[i % length] = 3;
+    sequences.push(sequence);
+    labels.push(i % 2 === 0 ? 1 : 0);
+  }
+  return { sequences, labels };
+}
+
+test("each classifier learns a toy task, outputs [batch, 1], and leaks no tensors", async () => {
+  await initBackend({ quiet: true });
+  seed(3);
+  const before = tf.memory().numTensors;
+  const { sequences, labels } = toyTask();
+  const padded = idsTensor(padSequences(sequences, { maxLen: 6, padding: "post" }).ids);
+  const bag = bagTensor(countBag(sequences, 8));
+  const cases: [string, tf.Sequential, tf.Tensor][] = [
+    ["concatenated embeddings", concatenatedEmbeddingClassifier({ vocabSize: 8, maxLen: 6, embeddingDim: 4, learningRate: 0.05 }), padded],
+    ["bag", bagClassifier({ inputSize: 8, hiddenUnits: 4, learningRate: 0.05 }), bag],
+    ["mean of embeddings", meanEmbeddingClassifier({ vocabSize: 8, embeddingDim: 4, learningRate: 0.05 }), padded],
+  ];
+  for (const [name, model, x] of cases) {
+    const result = await fitBinaryClassifier(model, { x, labels, validationX: x, validationLabels: labels }, { epochs: 30, batchSize: 16 });
+    assert.equal(result.loss.length, 30, name);
+    assert.ok(result.validationAccuracy >= 0.9, `${name}: accuracy ${result.validationAccuracy}`);
+    assert.ok(result.loss[29] < result.loss[0], `${name}: loss did not fall`);
+    const output = model.predict(x) as tf.Tensor;
+    assert.deepEqual(output.shape, [64, 1], name);
+    output.dispose();
+    disposeClassifier(model);
+  }
+  tf.dispose([padded, bag]);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test("bad options name the argument", () => {
+  assert.throws(() => concatenatedEmbeddingClassifier({ vocabSize: 10, maxLen: 0, embeddingDim: 4 }), { message: "maxLen must be an integer ≥ 1, got 0" });
+  assert.throws(() => bagClassifier({ inputSize: 10, hiddenUnits: -1 }), { message: "hiddenUnits must be an integer ≥ 0, got -1" });
+  assert.throws(() => meanEmbeddingClassifier({ vocabSize: 1, embeddingDim: 4 }), { message: "vocabSize must be an integer ≥ 2, got 1" });
+});

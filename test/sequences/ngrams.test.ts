@@ -1,0 +1,62 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ngramRange, ngrams, ngramVocabularySizes, slidingWindows } from "../../src/sequences/ngrams";
+import { findBagCollisions } from "../../src/sequences/collisions";
+
+test("ngrams, ngramRange and slidingWindows", () => {
+  assert.deepEqual(ngrams(["a", "b", "c"], 2), ["a b", "b c"]);
+  assert.deepEqual(ngrams(["a", "b"], 3), []);
+  assert.deepEqual(ngramRange(["a", "b", "c"], 1, 2), ["a", "b", "c", "a b", "b c"]);
+  assert.deepEqual(slidingWindows(["a", "b", "c"], 2), [["a", "b"], ["b", "c"]]);
+});
+
+test("ngramVocabularySizes counts distinct n-grams, singletons and occurrences", () => {
+  const documents = [["to", "be", "or", "not", "to", "be"], ["to", "be"]];
+  // unigrams: to 3, be 3, or 1, not 1 → 4 distinct, 2 singletons, 8 occurrences
+  // bigrams: "to be" 3, "be or" 1, "or not" 1, "not to" 1 → 4 distinct, 3 singletons, 6 occurrences
+  // trigrams: "to be or", "be or not", "or not to", "not to be" → 4 distinct, all singletons, 4 occurrences
+  assert.deepEqual(ngramVocabularySizes(documents), [
+    { n: 1, distinct: 4, singletons: 2, occurrences: 8 },
+    { n: 2, distinct: 4, singletons: 3, occurrences: 6 },
+    { n: 3, distinct: 4, singletons: 4, occurrences: 4 },
+  ]);
+  // the string fallback (used when V^n would overflow) counts the same: n = 60 forces it
+  assert.deepEqual(ngramVocabularySizes([Array.from({ length: 61 }, (_, i) => `w${i % 3}`)], [60]), [
+    { n: 60, distinct: 2, singletons: 2, occurrences: 2 },
+  ]);
+});
+
+test("findBagCollisions: count bags collide on reordering; bigrams separate them", () => {
+  const documents = [
+    ["the", "dog", "bit", "the", "man"],
+    ["the", "man", "bit", "the", "dog"],
+    ["the", "dog", "bit", "the", "man"], // exact duplicate: counted once
+    ["a", "a", "b"],
+    ["a", "b", "b"],
+    ["he", "was"],
+    ["was", "he"],
+    [],
+  ];
+  const counts = findBagCollisions(documents);
+  assert.equal(counts.distinctSequences, 6);
+  assert.deepEqual(counts.groups, [
+    [["the", "dog", "bit", "the", "man"], ["the", "man", "bit", "the", "dog"]],
+    [["he", "was"], ["was", "he"]],
+  ]);
+  assert.equal(counts.collidingSequences, 4);
+  // a set bag also confuses "a a b" with "a b b"
+  const sets = findBagCollisions(documents, { kind: "set" });
+  assert.equal(sets.groups.length, 3);
+  assert.equal(sets.collidingSequences, 6);
+  // with bigrams in the bag nothing collides any more
+  assert.equal(findBagCollisions(documents, { maxN: 2 }).collidingSequences, 0);
+});
+
+test("bad input: empty corpus, bad n, bad kind", () => {
+  assert.throws(() => ngramVocabularySizes([[], []]), { message: "documents holds no tokens: the corpus is empty" });
+  assert.throws(() => ngramVocabularySizes([]), { message: "documents is empty: it needs at least one element" });
+  assert.throws(() => ngrams(["a"], 0), { message: "n must be an integer ≥ 1, got 0" });
+  assert.throws(() => ngramRange(["a"], 2, 1), { message: "maxN must be an integer ≥ 2, got 1" });
+  assert.throws(() => findBagCollisions([[]]), { message: "documents holds no tokens: the corpus is empty" });
+  assert.throws(() => findBagCollisions([["a"]], { kind: "bag" as "set" }), { message: 'kind must be "set" or "counts", got "bag"' });
+});
