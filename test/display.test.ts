@@ -115,3 +115,10 @@ test("TrainingProgress records the loss history per epoch", async () => {
     { epoch: 2, train: 1.0 },
   ]);
 });
+
+test("whole-number x axes get whole-number ticks (short ranges list them)", () => {
+  const x = (chart: ReturnType<typeof lineChart>) => (chart.spec as unknown as { encoding: { x: { axis?: unknown } } }).encoding.x.axis;
+  assert.deepEqual(x(lineChart([{ e: 1, v: 1 }, { e: 3, v: 2 }], { x: "e", y: "v" })), { format: "d", values: [1, 2, 3] });
+  assert.deepEqual(x(lineChart([{ e: 1, v: 1 }, { e: 40, v: 2 }], { x: "e", y: "v" })), { format: "d" });
+  assert.equal(x(lineChart([{ e: 0.5, v: 1 }, { e: 3, v: 2 }], { x: "e", y: "v" })), undefined);
+});

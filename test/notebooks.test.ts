@@ -124,4 +124,9 @@ test("show() stores ONE output per chart with vega-lite, PNG and text; progress 
   assert.equal(progressOutputs.length, 2);
   assert.match(text(progressOutputs[0].data?.["text/plain"] as string), /^fixture run: epoch 3\/3 \[#+\] step 4\/4  loss 0\.3333  elapsed [\d.]+s  done$/);
   assert.equal(text(progressOutputs[1].data?.["text/plain"] as string), "[loss chart] 3 epochs; last: train 0.3333, validation 0.4000");
+  // A 3D trajectory: plotly figure + static PNG + text, still one output.
+  const plotly = executed.cells[4].outputs ?? [];
+  assert.equal(plotly.length, 1);
+  assert.deepEqual(Object.keys(plotly[0].data ?? {}).sort(), ["application/vnd.plotly.v1+json", "image/png", "text/plain"]);
+  assert.deepEqual((plotly[0].data?.["application/vnd.plotly.v1+json"] as { data: { z: number[] }[] }).data[0].z, [0, 1, 2, 3]);
 });

@@ -95,6 +95,19 @@ export function vegaLite(spec: Record<string, unknown>, description: string): Ve
   };
 }
 
+/**
+ * Whole-number x (epochs, lengths) gets whole-number ticks, not 1.5, 2.5 printed as "2", "3":
+ * vega ignores tickMinStep here, so short ranges list their ticks explicitly.
+ */
+function integerAxis(values: readonly unknown[]): Record<string, unknown> {
+  if (!values.every((v) => Number.isInteger(v))) return {};
+  const numbers = values as number[];
+  const low = Math.min(...numbers);
+  const high = Math.max(...numbers);
+  if (high - low > 12) return { axis: { format: "d" } };
+  return { axis: { format: "d", values: Array.from({ length: high - low + 1 }, (_, i) => low + i) } };
+}
+
 export interface LineChartOptions extends AxisOptions {
   x: string;
   y: string;
@@ -121,8 +134,7 @@ export function lineChart(rows: readonly Row[], options: LineChartOptions): Vega
         type: fieldType(rows, options.x),
         title: options.xTitle ?? options.x,
         ...(options.logX ? { scale: { type: "log" } } : {}),
-        // Whole-number x (epochs, lengths) gets whole-number ticks, not 1.2, 1.4, ...
-        ...(rows.every((r) => Number.isInteger(r[options.x])) ? { axis: { tickMinStep: 1, format: "d" } } : {}),
+        ...integerAxis(rows.map((r) => r[options.x])),
       },
       y: {
         field: options.y,

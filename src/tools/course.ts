@@ -11,6 +11,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { findJupyter, installInstructions, jupyterEnvironment, kernelName, kernelProblem, type JupyterInstall } from "./jupyter";
+import { makePlotlyInteractive } from "./interactiveHtml";
 import { repoRoot } from "./linkPackage";
 
 export const notebooksDir = path.join(repoRoot, "notebooks");
@@ -138,7 +139,10 @@ export function runNotebook(
       encoding: "utf8",
       env: jupyterEnvironment(),
     });
-    if (html.status === 0) report.htmlPath = path.join(htmlOut, name.replace(/\.ipynb$/, ".html"));
+    if (html.status === 0) {
+      report.htmlPath = path.join(htmlOut, name.replace(/\.ipynb$/, ".html"));
+      makePlotlyInteractive(report.htmlPath, JSON.parse(fs.readFileSync(executedPath, "utf8")));
+    }
     else console.warn(`course: HTML export of ${name} failed:\n${tail(html.stderr, 5)}`);
   }
   return report;
@@ -236,7 +240,7 @@ function main(args: string[]): number {
     reports.push(report);
   });
   console.log("\n" + formatTable(reports));
-  const shown = (dir: string) => path.relative(repoRoot, dir) || dir;
+  const shown = (dir: string) => (path.relative(repoRoot, dir).startsWith("..") ? dir : path.relative(repoRoot, dir));
   console.log(`\nexecuted notebooks: ${shown(outDir ? path.join(outDir, "notebooks") : executedDir)}/   HTML: ${shown(outDir ? path.join(outDir, "html") : htmlDir)}/`);
   const failed = reports.filter((r) => r.status !== "ok").length;
   if (failed > 0) console.error(`course: ${failed} of ${reports.length} notebook(s) failed`);
