@@ -110,7 +110,8 @@ export function trajectoryPoints(
 
 /**
  * Heatmap data of unit activations over time for one sequence: rows = hidden units, columns =
- * steps. `states` is [len][H]; keeps the `maxUnits` units that vary most over the sequence.
+ * steps (labelled "1 word", "2 word", … or "1", "2", …). `states` is [len][H]; keeps the `maxUnits`
+ * units that vary most over the sequence.
  */
 export function activationHeatmap(
   states: readonly (readonly number[])[],
@@ -129,6 +130,7 @@ export function activationHeatmap(
   return {
     matrix: units.map((j) => states.map((s) => s[j])),
     rowLabels: units.map((j) => `h${j}`),
-    columnLabels: states.map((_, t) => options.stepLabels?.[t] ?? String(t)),
+    // Step numbers keep labels unique (a repeated word would otherwise merge two columns in a chart).
+    columnLabels: states.map((_, t) => (options.stepLabels?.[t] !== undefined ? `${t + 1} ${options.stepLabels[t]}` : String(t + 1))),
   };
 }
