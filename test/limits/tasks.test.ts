@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { recallTask, parityTask, bracketTask, parity, bracketDepth, bracketString, oneHotSequences, accuracy } from "../../src/limits/tasks";
+import { recallTask, parityTask, bracketTask, balancedTask, maxBracketDepth, parity, bracketDepth, bracketString, oneHotSequences, accuracy } from "../../src/limits/tasks";
 
 function counts(labels: number[], classes: number): number[] {
   const c = new Array<number>(classes).fill(0);
@@ -67,4 +67,20 @@ test("oneHotSequences and accuracy", () => {
   assert.throws(() => oneHotSequences([[3]], 3), /outside/);
   assert.equal(accuracy([1, 2, 3, 0], [1, 2, 0, 0]), 0.75);
   assert.throws(() => accuracy([], []), /lengths/);
+});
+
+test("balancedTask: valid prefixes, even lengths, label 1 iff closed (else depth 2), depth bound, balanced", () => {
+  const task = balancedTask({ count: 300, minLength: 4, maxLength: 12, maxDepth: 3, seed: 4 });
+  task.sequences.forEach((s, i) => {
+    assert.equal(s.length % 2, 0);
+    assert.ok(s.length >= 4 && s.length <= 12);
+    assert.equal(bracketDepth(s), task.labels[i] === 1 ? 0 : 2);
+    assert.ok(maxBracketDepth(s) <= 3);
+  });
+  assert.deepEqual(counts(task.labels, 2), [150, 150]);
+  const unbounded = balancedTask({ count: 200, minLength: 30, maxLength: 40, seed: 5 });
+  unbounded.sequences.forEach((s, i) => assert.equal(bracketDepth(s), unbounded.labels[i] === 1 ? 0 : 2));
+  assert.ok(Math.max(...unbounded.sequences.map(maxBracketDepth)) > 3);
+  assert.equal(maxBracketDepth([0, 0, 1, 0, 0, 1, 1, 1]), 3); // "(()(()))"
+  assert.throws(() => balancedTask({ count: 2, minLength: 4, maxLength: 8, maxDepth: 1 }), /maxDepth/);
 });
