@@ -12,10 +12,11 @@ export function globalNorm(grads: tf.NamedTensorMap): tf.Scalar {
 
 /**
  * Returns new gradients scaled so their global norm is at most maxNorm, and the norm before
- * clipping. Does not dispose the inputs. No read-back: the decision stays on the device.
+ * clipping. maxNorm = Infinity measures the norm and changes nothing. Does not dispose the inputs.
+ * No read-back: the decision stays on the device.
  */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
-  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) throw new Error(`clipByGlobalNorm: maxNorm must be a positive number, got ${maxNorm}`);
+  if (!(maxNorm > 0)) throw new Error(`clipByGlobalNorm: maxNorm must be a positive number, got ${maxNorm}`);
   return tf.tidy(() => {
     const norm = globalNorm(grads);
     const scale = tf.minimum(tf.scalar(1), tf.div(tf.scalar(maxNorm), tf.maximum(norm, tf.scalar(1e-12))));

@@ -3,7 +3,7 @@
  * given a generator) and disposes each batch after the Trainer used it.
  */
 import * as tf from "@tensorflow/tfjs";
-import { Rng, shuffleInPlace } from "../random";
+import { Rng, createRng, shuffleInPlace } from "../random";
 import { SequenceBatch, SequenceModel, disposeBatch } from "../models/sequenceModel";
 
 export interface BatchSource<Batch> {
@@ -11,6 +11,8 @@ export interface BatchSource<Batch> {
   readonly size: number;
   /** The batches of one epoch; `rng` shuffles the examples when given. */
   batches(batchSize: number, rng?: Rng): Iterable<{ batch: Batch; size: number }>;
+  /** Batches per epoch, when it is not ceil(size / batchSize). */
+  numBatches?(batchSize: number): number;
   dispose(batch: Batch): void;
 }
 
@@ -20,6 +22,12 @@ export interface SequenceDataOptions {
    * so each batch holds sequences of similar length (little padding). 0 or undefined = off.
    */
   bucketWindow?: number;
+  /**
+   * Token budget: a batch stops growing before (sequences × its longest length) would exceed
+   * this, so batches of long sequences hold fewer of them and memory per batch stays bounded.
+   * Works best with bucketWindow (similar lengths side by side).
+   */
+  maxTokensPerBatch?: number;
 }
 
 /** Variable-length sequences with their targets, batched for a SequenceModel. */
@@ -50,9 +58,33 @@ export class SequenceData implements BatchSource<SequenceBatch> {
       }
     }
     const batches: number[][] = [];
-    for (let start = 0; start < order.length; start += batchSize) batches.push(order.slice(start, start + batchSize));
+    const budget = this.options.maxTokensPerBatch;
+    if (budget === undefined) {
+      for (let start = 0; start < order.length; start += batchSize) batches.push(order.slice(start, start + batchSize));
+    } else {
+      let current: number[] = [];
+      let longest = 0;
+      for (const i of order) {
+        const length = this.sequences[i].length;
+        const grown = Math.max(longest, length);
+        if (current.length > 0 && (current.length >= batchSize || (current.length + 1) * grown > budget)) {
+          batches.push(current);
+          current = [];
+          longest = 0;
+        }
+        current.push(i);
+        longest = Math.max(longest, length);
+      }
+      if (current.length > 0) batches.push(current);
+    }
     if (rng && window > 0) shuffleInPlace(batches, rng);
     return batches;
+  }
+
+  /** Batches per epoch (with a token budget, counted for one seeded shuffle; epochs may differ by a few). */
+  numBatches(batchSize: number): number {
+    if (this.options.maxTokensPerBatch === undefined) return Math.ceil(this.size / batchSize);
+    return this.batchIndices(batchSize, createRng(0)).length;
   }
 
   *batches(batchSize: number, rng?: Rng): Iterable<{ batch: SequenceBatch; size: number }> {

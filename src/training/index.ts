@@ -1,6 +1,6 @@
 /** Training: the Trainer, data sources, hand-written BPTT and gradient clipping. */
 export { Trainer, layersModelTrainable } from "./trainer";
-export type { TrainableModel, TrainerOptions, TrainResult, EpochRecord, EarlyStopping, ProgressReporter, ProgressFactory } from "./trainer";
+export type { TrainableModel, TrainerOptions, TrainResult, EpochRecord, StepRecord, EarlyStopping, ProgressReporter, ProgressFactory } from "./trainer";
 export { SequenceData, TensorData } from "./data";
 export type { BatchSource, SequenceDataOptions, TensorBatch } from "./data";
 export { forwardWithCache, backwardThroughTime, splitSteps } from "./bptt";

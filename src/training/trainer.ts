@@ -49,7 +49,7 @@ export interface TrainerOptions<GradOptions = unknown> {
   optimizer?: tf.Optimizer;
   /** For the default Adam (default 0.01). */
   learningRate?: number;
-  /** Clip gradients to this global norm before each update. */
+  /** Clip gradients to this global norm before each update (Infinity: only record the norm). */
   clipNorm?: number;
   /** Passed to the model's lossAndGradients (e.g. {method: "hand", truncate: 10}). */
   gradient?: GradOptions;
@@ -75,8 +75,20 @@ export interface EpochRecord {
   gradNorm?: number;
 }
 
+/** One optimizer step. */
+export interface StepRecord {
+  /** 1-based epoch and step within it. */
+  epoch: number;
+  step: number;
+  loss: number;
+  /** Global gradient norm before clipping (only when clipNorm is set). */
+  gradNorm?: number;
+}
+
 export interface TrainResult {
   history: EpochRecord[];
+  /** Every optimizer step, in order (for loss curves finer than an epoch). */
+  steps: StepRecord[];
   /** 1-based epoch with the lowest monitored loss. */
   bestEpoch: number;
   stoppedEarly: boolean;
@@ -136,11 +148,12 @@ export class Trainer<GradOptions = unknown> {
   /** Trains `model` on `train`, reporting validation loss on `validation` after each epoch. */
   async fit<Batch>(model: TrainableModel<Batch, GradOptions>, train: BatchSource<Batch>, validation?: BatchSource<Batch>): Promise<TrainResult> {
     const { epochs, batchSize } = this.options;
-    const stepsPerEpoch = Math.ceil(train.size / batchSize);
+    const stepsPerEpoch = train.numBatches?.(batchSize) ?? Math.ceil(train.size / batchSize);
     const factory = this.options.progress === false ? null : (this.options.progress ?? defaultProgress());
     const progress = factory ? factory({ epochs, stepsPerEpoch, title: this.options.title, quiet: this.options.quiet }) : null;
     const rng = createRng(this.options.shuffleSeed ?? 0);
     const history: EpochRecord[] = [];
+    const steps: StepRecord[] = [];
     const stop = this.options.earlyStopping;
     let best = Number.POSITIVE_INFINITY;
     let bestEpoch = 0;
@@ -160,6 +173,7 @@ export class Trainer<GradOptions = unknown> {
             total += loss * size;
             count += size;
             normTotal += gradNorm ?? 0;
+            steps.push({ epoch: epoch + 1, step: step + 1, loss, ...(gradNorm === undefined ? {} : { gradNorm }) });
             progress?.onStep(epoch, step, loss);
           } finally {
             train.dispose(batch);
@@ -191,7 +205,7 @@ export class Trainer<GradOptions = unknown> {
       tf.dispose(bestWeights ?? []);
       await progress?.finish();
     }
-    return { history, bestEpoch, stoppedEarly };
+    return { history, steps, bestEpoch, stoppedEarly };
   }
 }
 

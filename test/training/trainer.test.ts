@@ -139,3 +139,40 @@ test("pca finds the direction of largest spread; heatmap keeps the busiest units
   assert.equal(heat.matrix[0].length, 5);
   assert.throws(() => pca([[1, 2]], 1), /need at least 2 states, got 1/);
 });
+
+test("SequenceData: a token budget caps (sequences × longest length) per batch; every example once", () => {
+  const model = new SequenceModel({ inputSize: 2, hiddenSize: 3, head: (h) => new RegressionHead(h) });
+  const rng = createRng(12);
+  const lengths = Array.from({ length: 50 }, () => 1 + Math.floor(rng() * 40));
+  lengths.push(200); // longer than the budget: gets a batch of its own
+  const sequences = lengths.map((len) => Array.from({ length: len }, () => [0, 1]));
+  const data = new SequenceData(model, sequences, lengths.map(() => 0), { bucketWindow: 2, maxTokensPerBatch: 100 });
+  const batches = data.batchIndices(8, createRng(1));
+  for (const batch of batches) {
+    const longest = Math.max(...batch.map((i) => lengths[i]));
+    assert.ok(batch.length <= 8);
+    assert.ok(batch.length === 1 || batch.length * longest <= 100, `batch of ${batch.length} with longest ${longest}`);
+  }
+  assert.deepEqual(batches.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
+  assert.ok(data.numBatches(8) >= Math.ceil(51 / 8));
+  model.dispose();
+});
+
+test("Trainer records every step; clipNorm = Infinity records norms without clipping", async () => {
+  const data = meanTask(24, 7);
+  const run = async (clipNorm?: number) => {
+    seed(4);
+    const model = new SequenceModel({ inputSize: 2, hiddenSize: 4, head: (h) => new RegressionHead(h) });
+    const result = await new Trainer({ epochs: 2, batchSize: 8, clipNorm, progress: false }).fit(model, new SequenceData(model, data.sequences, data.targets));
+    const w = model.rnn.W.arraySync().flat();
+    model.dispose();
+    return { result, w };
+  };
+  const plain = await run();
+  const measured = await run(Number.POSITIVE_INFINITY);
+  assert.equal(measured.result.steps.length, 6);
+  assert.deepEqual(measured.result.steps.map((s) => [s.epoch, s.step]), [[1, 1], [1, 2], [1, 3], [2, 1], [2, 2], [2, 3]]);
+  assert.ok(measured.result.steps.every((s) => s.gradNorm! > 0));
+  assert.ok(plain.result.steps.every((s) => s.gradNorm === undefined));
+  assert.ok(Math.max(...plain.w.map((v, i) => Math.abs(v - measured.w[i]))) < 1e-6);
+});
