@@ -12,3 +12,4 @@ export * from "./models";
 export * from "./training";
 export * from "./data";
 export * from "./sequences";
+export * from "./limits";
