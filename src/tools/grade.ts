@@ -331,7 +331,11 @@ export function gradeBatch(files: string[], options: GradeOptions, onReport?: (r
   }
   fs.mkdirSync(options.outDir, { recursive: true });
   fs.writeFileSync(path.join(options.outDir, "class.csv"), classCsv(options.release, reports));
-  fs.rmSync(scratchRoot, { recursive: true, force: true });
+  try {
+    fs.rmdirSync(scratchRoot); // only when empty: another grading run may be using it
+  } catch {
+    // not empty or not there
+  }
   return reports;
 }
 
