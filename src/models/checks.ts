@@ -43,3 +43,10 @@ export function assertShape<T extends tf.Tensor>(tensor: T, expected: number[], 
   checkShape(tensor, expected, name, "assertShape");
   return tensor;
 }
+
+/** A trainable variable holding `initial`; frees `initial` (the variable keeps its own reference). */
+export function variableFrom<R extends tf.Rank>(initial: tf.Tensor<R>, name: string): tf.Variable<R> {
+  const variable = tf.variable(initial, true, name);
+  initial.dispose();
+  return variable;
+}

@@ -13,7 +13,7 @@
  * own parameters in one call, then run the recurrence backwards itself.
  */
 import * as tf from "@tensorflow/tfjs";
-import { uniqueName } from "./checks";
+import { uniqueName, variableFrom } from "./checks";
 
 export type HeadKind = "sequence" | "final";
 
@@ -52,8 +52,8 @@ export abstract class Head {
     const id = uniqueName(name);
     // Glorot-uniform weights, zero bias (as tf.layers.dense).
     const limit = Math.sqrt(6 / (hiddenSize + outputSize));
-    this.W_hq = tf.variable(tf.randomUniform([hiddenSize, outputSize], -limit, limit), true, `${id}/W_hq`);
-    this.b_q = tf.variable(tf.zeros([outputSize]), true, `${id}/b_q`);
+    this.W_hq = variableFrom(tf.randomUniform([hiddenSize, outputSize], -limit, limit), `${id}/W_hq`);
+    this.b_q = variableFrom(tf.zeros([outputSize]), `${id}/b_q`);
   }
 
   get variables(): tf.Variable[] {

@@ -16,7 +16,7 @@
  * Shapes: B = batch size, T = number of steps, D = inputSize, H = hiddenSize.
  */
 import * as tf from "@tensorflow/tfjs";
-import { checkFinite, checkMatrix, checkShape, shapeString, uniqueName } from "./checks";
+import { checkFinite, checkMatrix, checkShape, shapeString, uniqueName, variableFrom } from "./checks";
 import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
 
 export interface RNNScratchOptions {
@@ -63,8 +63,8 @@ export class RNNScratch {
     const name = uniqueName(options.name ?? "rnn");
     // Uniform in ±1/sqrt(H), as PyTorch's nn.RNN initialises (draws from the seeded Math.random).
     const limit = 1 / Math.sqrt(this.hiddenSize);
-    this.W = tf.variable(tf.randomUniform([this.inputSize + this.hiddenSize, this.hiddenSize], -limit, limit), true, `${name}/W`);
-    this.b_h = tf.variable(tf.randomUniform([this.hiddenSize], -limit, limit), true, `${name}/b_h`);
+    this.W = variableFrom(tf.randomUniform([this.inputSize + this.hiddenSize, this.hiddenSize], -limit, limit), `${name}/W`);
+    this.b_h = variableFrom(tf.randomUniform([this.hiddenSize], -limit, limit), `${name}/b_h`);
   }
 
   /** The trainable variables, in the order [W, b_h]. */

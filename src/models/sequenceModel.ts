@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { RNNScratch } from "./rnnScratch";
 import { Head } from "./heads";
-import { uniqueName, shapeString } from "./checks";
+import { uniqueName, shapeString, variableFrom } from "./checks";
 import { StepInputs, disposeStepInputs, stepInputsFromSequences } from "./stepInputs";
 import { backwardThroughTime, forwardWithCache, splitSteps } from "../training/bptt";
 
@@ -71,7 +71,7 @@ export class SequenceModel {
       const V = options.vocabSize;
       const D = options.embeddingSize;
       if (!V || !D) throw new Error("SequenceModel: give inputSize (dense events) or vocabSize and embeddingSize (tokens)");
-      this.embedding = tf.variable(tf.randomUniform([V, D], -0.05, 0.05), true, `${uniqueName("embedding")}/E`);
+      this.embedding = variableFrom(tf.randomUniform([V, D], -0.05, 0.05), `${uniqueName("embedding")}/E`);
       inputSize = D;
     } else {
       this.embedding = null;

@@ -58,6 +58,11 @@ export interface TrainerOptions<GradOptions = unknown> {
   shuffleSeed?: number;
   /** Progress display: a factory, or false for none. Default: TrainingProgress. */
   progress?: ProgressFactory | false;
+  /**
+   * When a step's loss is NaN or infinite: "throw" (default) an Error, or "stop" training and
+   * report `diverged: true` (to show a run blowing up, e.g. without gradient clipping).
+   */
+  onDivergence?: "throw" | "stop";
   /** Title of the progress display. */
   title?: string;
   /** Print nothing outside a notebook. */
@@ -92,6 +97,8 @@ export interface TrainResult {
   /** 1-based epoch with the lowest monitored loss. */
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** The loss became NaN or infinite and training stopped (onDivergence: "stop"). */
+  diverged: boolean;
 }
 
 function checkPositiveInteger(value: number, name: string): void {
@@ -159,6 +166,7 @@ export class Trainer<GradOptions = unknown> {
     let bestEpoch = 0;
     let bestWeights: tf.Tensor[] | null = null;
     let stoppedEarly = false;
+    let diverged = false;
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const started = performance.now();
@@ -169,7 +177,13 @@ export class Trainer<GradOptions = unknown> {
         for (const { batch, size } of train.batches(batchSize, rng)) {
           try {
             const { loss, gradNorm } = this.trainStep(model, batch);
-            if (!Number.isFinite(loss)) throw new Error(`Trainer: the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; try a smaller learning rate or clipNorm`);
+            if (!Number.isFinite(loss)) {
+              if (this.options.onDivergence !== "stop") {
+                throw new Error(`Trainer: the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; try a smaller learning rate or clipNorm`);
+              }
+              diverged = true;
+              break;
+            }
             total += loss * size;
             count += size;
             normTotal += gradNorm ?? 0;
@@ -180,6 +194,7 @@ export class Trainer<GradOptions = unknown> {
           }
           step++;
         }
+        if (diverged) break; // leaving the batch loop early: the generator makes no further batches
         const ms = performance.now() - started;
         const record: EpochRecord = { epoch: epoch + 1, train: total / count, ms };
         if (this.options.clipNorm !== undefined) record.gradNorm = normTotal / step;
@@ -205,7 +220,7 @@ export class Trainer<GradOptions = unknown> {
       tf.dispose(bestWeights ?? []);
       await progress?.finish();
     }
-    return { history, steps, bestEpoch, stoppedEarly };
+    return { history, steps, bestEpoch, stoppedEarly, diverged };
   }
 }
 

@@ -176,3 +176,24 @@ test("Trainer records every step; clipNorm = Infinity records norms without clip
   assert.ok(plain.result.steps.every((s) => s.gradNorm === undefined));
   assert.ok(Math.max(...plain.w.map((v, i) => Math.abs(v - measured.w[i]))) < 1e-6);
 });
+
+test("Trainer: onDivergence 'stop' ends a blown-up run and reports it; the default throws", async () => {
+  const data = meanTask(64, 9);
+  const explode = async (onDivergence?: "throw" | "stop") => {
+    seed(4);
+    const model = new SequenceModel({ inputSize: 2, hiddenSize: 4, head: (h) => new RegressionHead(h) });
+    const optimizer = tf.train.sgd(1e6);
+    try {
+      return await new Trainer({ epochs: 3, batchSize: 8, optimizer, onDivergence, progress: false }).fit(model, new SequenceData(model, data.sequences, data.targets));
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  };
+  const before = tf.memory().numTensors;
+  const result = await explode("stop");
+  assert.ok(result.diverged);
+  assert.ok(result.steps.length < 3 * 8);
+  await assert.rejects(explode(), /the loss became (NaN|Infinity) at epoch/);
+  assert.equal(tf.memory().numTensors, before);
+});
