@@ -52,25 +52,36 @@ export interface LagNorm {
 }
 
 /**
- * ‖∂h_T/∂h_{T−k}‖_F for k = 1..T, for one sequence xs [T][D] (h_0 = 0, T = xs.length).
- * Returned in order of lag: result[k-1].lag = k.
+ * The Jacobians ∂h_T/∂h_{T−k} for k = 1..T, for one sequence xs [T][D] (h_0 = 0, T = xs.length).
+ * result[k-1] is [H][H] with entry [i][j] = ∂h_T[j] / ∂h_{T−k}[i] (row-vector convention), so a
+ * gradient g = dL/dh_T arrives at h_{T−k} as result[k-1] · g, which is what BPTT computes.
  */
-export function jacobianNormsByLag(weights: RNNWeights, xs: readonly (readonly number[])[]): LagNorm[] {
+export function jacobiansByLag(weights: RNNWeights, xs: readonly (readonly number[])[]): number[][][] {
   const states = runCell(weights, xs);
   const T = states.length;
   const H = weights.b_h.length;
   // Walk back from the end: P = ∂h_T/∂h_s, starting at s = T (identity).
   let P: number[][] = Array.from({ length: H }, (_, i) => Array.from({ length: H }, (_, j) => (i === j ? 1 : 0)));
-  const result: LagNorm[] = [];
+  const result: number[][][] = [];
   for (let s = T - 1; s >= 0; s--) {
     const d = states[s].map((h) => 1 - h * h); // tanh'(z_s) = 1 − h_s²
     const J = weights.W_hh.map((row) => row.map((w, j) => w * d[j])); // ∂h_s/∂h_{s-1} = W_hh · diag(d)
     P = matMul(J, P); // ∂h_T/∂h_{s-1} = J_s · ∂h_T/∂h_s
-    let sq = 0;
-    for (const row of P) for (const v of row) sq += v * v;
-    result.push({ lag: T - s, norm: Math.sqrt(sq) });
+    result.push(P);
   }
   return result;
+}
+
+/**
+ * ‖∂h_T/∂h_{T−k}‖_F (Frobenius norm) for k = 1..T, for one sequence xs [T][D].
+ * Returned in order of lag: result[k-1].lag = k.
+ */
+export function jacobianNormsByLag(weights: RNNWeights, xs: readonly (readonly number[])[]): LagNorm[] {
+  return jacobiansByLag(weights, xs).map((P, i) => {
+    let sq = 0;
+    for (const row of P) for (const v of row) sq += v * v;
+    return { lag: i + 1, norm: Math.sqrt(sq) };
+  });
 }
 
 /** Geometric mean over sequences of ‖∂h_T/∂h_{T−k}‖ (all sequences of the same length). */

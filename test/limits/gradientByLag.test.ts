@@ -1,7 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCell, jacobianNormsByLag, gradientNormByLag, logSlope } from "../../src/limits/gradientByLag";
+import { runCell, jacobiansByLag, jacobianNormsByLag, gradientNormByLag, logSlope } from "../../src/limits/gradientByLag";
+import * as tf from "@tensorflow/tfjs";
 import type { RNNWeights } from "../../src/models/rnnScratch";
+import { initBackend } from "../../src/backend";
+import { forwardWithCache, backwardThroughTime } from "../../src/training/bptt";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 
@@ -67,4 +70,32 @@ test("gradientNormByLag is the geometric mean over sequences; logSlope fits a li
   close(logSlope([{ lag: 1, norm: 10 }, { lag: 2, norm: 100 }, { lag: 3, norm: 1000 }]), 1);
   assert.throws(() => gradientNormByLag(weights, [[[0]], [[0], [0]]]), /same length/);
   assert.throws(() => logSlope([{ lag: 1, norm: 1 }]), /at least 2/);
+});
+
+test("agrees with the hand-written BPTT in src/training: the gradient reaching x_t is (∂h_T/∂h_t · g) ⊙ (1 − h_t²) · W_xhᵀ", async () => {
+  await initBackend({ quiet: true });
+  const weights: RNNWeights = {
+    W_xh: [[0.6, -0.2, 0.1], [0.3, 0.5, -0.4]],
+    W_hh: [[0.9, -0.5, 0.2], [0.4, 0.7, -0.3], [-0.6, 0.3, 0.8]],
+    b_h: [0.1, -0.05, 0.02],
+  };
+  const xs = [[1, 0], [0, 1], [0.5, -0.5], [-1, 0.2], [0.3, 0.3]];
+  const g = [0.7, -1.2, 0.4]; // dL/dh_T
+  const T = xs.length;
+  const dX = tf.tidy(() => {
+    const W = tf.tensor2d([...weights.W_xh, ...weights.W_hh]);
+    const cache = forwardWithCache(W, tf.tensor1d(weights.b_h), xs.map((x) => tf.tensor2d([x])), xs.map(() => null), tf.zeros([1, 3]));
+    return backwardThroughTime(cache, W, 2, () => null, tf.tensor2d([g]), { inputGradients: true }).dX as tf.Tensor2D;
+  });
+  const fromBptt = dX.arraySync(); // [T, D]: row t = dL/dx_t
+  dX.dispose();
+  const states = runCell(weights, xs);
+  const P = jacobiansByLag(weights, xs);
+  for (let t = 0; t < T; t++) {
+    const lag = T - 1 - t; // h_{t+1} in 1-based terms is states[t]; lag 0 = the last state
+    const gt = lag === 0 ? g : P[lag - 1].map((row) => row.reduce((sum, p, j) => sum + p * g[j], 0)); // dL/dh at step t
+    const dz = gt.map((v, j) => v * (1 - states[t][j] ** 2));
+    const expected = weights.W_xh.map((row) => row.reduce((sum, w, j) => sum + w * dz[j], 0));
+    expected.forEach((v, d) => assert.ok(Math.abs(v - fromBptt[t][d]) < 1e-5, `step ${t}, input ${d}: ${v} vs ${fromBptt[t][d]}`));
+  }
 });
