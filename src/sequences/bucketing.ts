@@ -63,7 +63,7 @@ export function sortedChunkBatches(lengths: readonly number[], options: { batchS
 }
 
 /** How much of the padded batches is padding. */
-export interface BatchPadding {
+export type BatchPadding = {
   batches: number;
   /** Positions in all padded batches: Σ over batches of size × padded length. */
   positions: number;
@@ -71,7 +71,7 @@ export interface BatchPadding {
   paddingPositions: number;
   /** paddingPositions / positions. */
   paddingFraction: number;
-}
+};
 
 /**
  * Pads each batch to its own longest member (capped at `maxLen` when given: longer ones are

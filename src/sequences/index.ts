@@ -4,8 +4,8 @@ export { Vocabulary, PAD_ID, UNKNOWN_ID, PAD_TOKEN, UNKNOWN_TOKEN } from "./voca
 export type { VocabularyOptions, VocabularyJSON } from "./vocabulary";
 export { padSequences } from "./padding";
 export type { PadOptions, PadSide, Padded } from "./padding";
-export { summarizeLengths, nearestRankQuantile, maxLenCost, maxLenTradeOff, powersOfTwo } from "./lengths";
-export type { LengthSummary, MaxLenCost } from "./lengths";
+export { summarizeLengths, nearestRankQuantile, maxLenCost, maxLenTradeOff, powersOfTwo, lengthHistogram } from "./lengths";
+export type { LengthSummary, MaxLenCost, LengthBin } from "./lengths";
 export { randomBatches, bucketByBoundaries, sortedChunkBatches, batchPadding } from "./bucketing";
 export type { BatchPadding } from "./bucketing";
 export { multiHotBag, countBag, fitIdf, tfidfBag, bagRow } from "./bagging";

@@ -5,8 +5,8 @@
  */
 import { checkInteger, checkLengths } from "./checks";
 
-/** Summary of a list of lengths. Quantiles use the nearest-rank rule: the ⌈q·n⌉-th smallest. */
-export interface LengthSummary {
+/** Summary of a list of lengths (a type alias, not an interface, so it fits `showTable` rows). Quantiles use the nearest-rank rule: the ⌈q·n⌉-th smallest. */
+export type LengthSummary = {
   count: number;
   total: number;
   min: number;
@@ -15,7 +15,7 @@ export interface LengthSummary {
   p90: number;
   p99: number;
   max: number;
-}
+};
 
 /** The nearest-rank q-quantile of values (0 < q ≤ 1): the ⌈q·n⌉-th smallest value. */
 export function nearestRankQuantile(values: readonly number[], q: number): number {
@@ -42,7 +42,7 @@ export function summarizeLengths(lengths: readonly number[]): LengthSummary {
 }
 
 /** The cost of cutting and padding every sequence to `maxLen`. */
-export interface MaxLenCost {
+export type MaxLenCost = {
   maxLen: number;
   /** Tokens beyond maxLen, over all tokens: Σ max(0, L − maxLen) / Σ L. */
   tokensCutFraction: number;
@@ -50,7 +50,7 @@ export interface MaxLenCost {
   sequencesCutFraction: number;
   /** Padding positions over all positions of the n × maxLen matrix: Σ max(0, maxLen − L) / (n·maxLen). */
   paddingFraction: number;
-}
+};
 
 export function maxLenCost(lengths: readonly number[], maxLen: number): MaxLenCost {
   const checked = checkLengths(lengths, "lengths");
@@ -92,4 +92,39 @@ export function powersOfTwo(from: number, to: number): number[] {
   for (; value < to; value *= 2) values.push(value);
   values.push(value);
   return values;
+}
+
+/** One bar of `lengthHistogram`: lengths in [from, to]. */
+export type LengthBin = {
+  /** The range as a label, "128–255" (or "0" for empty sequences). */
+  tokens: string;
+  from: number;
+  to: number;
+  count: number;
+};
+
+/**
+ * Counts lengths in doubling ranges, 0, 1, 2–3, 4–7, 8–15, …, up to the range holding the
+ * longest: a histogram on a logarithmic axis whose bars line up with power-of-two maxLens.
+ * Every range from the shortest to the longest length is listed, empty ones with count 0.
+ */
+export function lengthHistogram(lengths: readonly number[]): LengthBin[] {
+  const checked = checkLengths(lengths, "lengths");
+  const rangeOf = (length: number) => (length === 0 ? -1 : Math.floor(Math.log2(length)));
+  let lowest = Infinity;
+  let highest = -Infinity;
+  const counts = new Map<number, number>();
+  for (const length of checked) {
+    const range = rangeOf(length);
+    counts.set(range, (counts.get(range) ?? 0) + 1);
+    lowest = Math.min(lowest, range);
+    highest = Math.max(highest, range);
+  }
+  const bins: LengthBin[] = [];
+  for (let range = lowest; range <= highest; range++) {
+    const from = range === -1 ? 0 : 2 ** range;
+    const to = range === -1 ? 0 : 2 ** (range + 1) - 1;
+    bins.push({ tokens: from === to ? String(from) : `${from}–${to}`, from, to, count: counts.get(range) ?? 0 });
+  }
+  return bins;
 }

@@ -33,7 +33,7 @@ export function ngramRange(tokens: readonly string[], minN: number, maxN: number
 }
 
 /** Distinct n-grams, and how many occur only once, over tokenized documents. */
-export interface NgramVocabularySize {
+export type NgramVocabularySize = {
   n: number;
   /** Distinct n-grams: the size of a vocabulary that keeps them all. */
   distinct: number;
@@ -41,7 +41,7 @@ export interface NgramVocabularySize {
   singletons: number;
   /** n-gram occurrences in all documents. */
   occurrences: number;
-}
+};
 
 /**
  * For each n in `ns`, how many distinct n-grams the documents hold. Tokens are numbered first and

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { maxLenCost, maxLenTradeOff, nearestRankQuantile, powersOfTwo, summarizeLengths } from "../../src/sequences/lengths";
+import { lengthHistogram, maxLenCost, maxLenTradeOff, nearestRankQuantile, powersOfTwo, summarizeLengths } from "../../src/sequences/lengths";
 
 test("summarizeLengths uses nearest-rank quantiles", () => {
   // 1..10: p50 = 5th smallest = 5; p90 = 9th = 9; p99 = ⌈9.9⌉ = 10th = 10
@@ -35,10 +35,26 @@ test("powersOfTwo covers [from, to]", () => {
   assert.deepEqual(powersOfTwo(5, 16), [8, 16]);
 });
 
+test("lengthHistogram counts lengths in doubling ranges, listing empty ranges between", () => {
+  // 1 → "1"; 2, 3 → "2–3"; nothing in 4–7; 9, 15 → "8–15"; 16 → "16–31"
+  assert.deepEqual(lengthHistogram([9, 1, 3, 2, 16, 15]), [
+    { tokens: "1", from: 1, to: 1, count: 1 },
+    { tokens: "2–3", from: 2, to: 3, count: 2 },
+    { tokens: "4–7", from: 4, to: 7, count: 0 },
+    { tokens: "8–15", from: 8, to: 15, count: 2 },
+    { tokens: "16–31", from: 16, to: 31, count: 1 },
+  ]);
+  assert.deepEqual(lengthHistogram([0, 1]), [
+    { tokens: "0", from: 0, to: 0, count: 1 },
+    { tokens: "1", from: 1, to: 1, count: 1 },
+  ]);
+});
+
 test("bad input: empty lengths, non-integer lengths, maxLen ≤ 0", () => {
   assert.throws(() => summarizeLengths([]), { message: "lengths is empty: it needs at least one element" });
   assert.throws(() => maxLenCost([1, -2], 3), { message: "lengths[1] must be a length (an integer ≥ 0), got -2" });
   assert.throws(() => maxLenCost([1, 2], 0), { message: "maxLen must be an integer ≥ 1, got 0" });
   assert.throws(() => maxLenTradeOff([1, 2], [4, 1.5]), { message: "maxLens[1] must be an integer ≥ 1, got 1.5" });
   assert.throws(() => maxLenTradeOff([1, 2], []), { message: "maxLens is empty: give at least one maxLen" });
+  assert.throws(() => lengthHistogram([3, 2.5]), { message: "lengths[1] must be a length (an integer ≥ 0), got 2.5" });
 });
