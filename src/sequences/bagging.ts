@@ -51,12 +51,19 @@ export function countBag(sequences: readonly (readonly number[])[], vocabSize: n
  * idf of the padding id is 0. Returns a Float32Array of length vocabSize.
  */
 export function fitIdf(sequences: readonly (readonly number[])[], vocabSize: number): Float32Array {
-  const present = multiHotBag(sequences, vocabSize);
+  checkInteger(vocabSize, "vocabSize", 1);
+  const checked = checkIdSequences(sequences, "sequences", { vocabSize });
+  // df by one pass over the ids: lastRow[t] remembers the last sequence that counted t
   const documentFrequency = new Float64Array(vocabSize);
-  for (let r = 0; r < present.rows; r++) {
-    for (let t = 0; t < vocabSize; t++) documentFrequency[t] += present.values[r * vocabSize + t];
-  }
-  const n = present.rows;
+  const lastRow = new Int32Array(vocabSize).fill(-1);
+  checked.forEach((sequence, row) => {
+    for (const id of sequence) {
+      if (lastRow[id] === row) continue;
+      lastRow[id] = row;
+      documentFrequency[id]++;
+    }
+  });
+  const n = checked.length;
   const idf = new Float32Array(vocabSize);
   for (let t = 0; t < vocabSize; t++) idf[t] = t === PAD_ID ? 0 : Math.log((1 + n) / (1 + documentFrequency[t])) + 1;
   return idf;
@@ -70,18 +77,20 @@ export function fitIdf(sequences: readonly (readonly number[])[], vocabSize: num
 export function tfidfBag(sequences: readonly (readonly number[])[], idf: Float32Array, options: { normalize?: boolean } = {}): BagMatrix {
   if (!(idf instanceof Float32Array) || idf.length === 0) throw new Error("idf must be a non-empty Float32Array from fitIdf");
   const bag = countBag(sequences, idf.length);
-  const { rows, columns, values } = bag;
-  for (let r = 0; r < rows; r++) {
-    const offset = r * columns;
+  const { columns, values } = bag;
+  // Only the ids a sequence holds are non-zero in its row: visit those, not all `columns`.
+  sequences.forEach((sequence, row) => {
+    const offset = row * columns;
+    const present = [...new Set(sequence)].filter((id) => id !== PAD_ID);
     let squares = 0;
-    for (let t = 0; t < columns; t++) {
-      values[offset + t] *= idf[t];
-      squares += values[offset + t] * values[offset + t];
+    for (const id of present) {
+      values[offset + id] *= idf[id];
+      squares += values[offset + id] * values[offset + id];
     }
     if (options.normalize !== false && squares > 0) {
       const norm = Math.sqrt(squares);
-      for (let t = 0; t < columns; t++) values[offset + t] /= norm;
+      for (const id of present) values[offset + id] /= norm;
     }
-  }
+  });
   return bag;
 }
