@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createRng } from "../../src/random";
 import { splitSentences, tokenize } from "../../src/sequences/tokenizer";
 import { PAD_ID, UNKNOWN_ID, Vocabulary } from "../../src/sequences/vocabulary";
 
@@ -40,6 +41,20 @@ test("Vocabulary.build honours minCount and maxSize (reserved ids included)", ()
   assert.deepEqual(Vocabulary.build(documents, { maxSize: 5 }).tokens, ["<pad>", "<unk>", "x", "y", "w"]);
   const unlimited = Vocabulary.build(documents);
   assert.equal(unlimited.unknownRate([["x", "q", "q", "y"]]), 0.5);
+});
+
+test("a maxSize vocabulary is exactly the prefix of the unlimited one (the fast selection agrees with a full sort)", () => {
+  const rng = createRng(11);
+  const words = Array.from({ length: 300 }, (_, i) => `w${i}`);
+  // skewed counts with many ties (low-numbered words drawn far more often)
+  const documents = Array.from({ length: 50 }, () =>
+    Array.from({ length: 40 }, () => words[Math.floor(words.length * rng() ** 3)]),
+  );
+  const unlimited = Vocabulary.build(documents);
+  for (const maxSize of [2, 3, 10, 57, 200, 10_000]) {
+    assert.deepEqual(Vocabulary.build(documents, { maxSize }).tokens, unlimited.tokens.slice(0, maxSize), `maxSize ${maxSize}`);
+  }
+  assert.deepEqual(Vocabulary.build(documents, { maxSize: 20, minCount: 30 }).tokens, unlimited.tokens.filter((_, id) => id < 2 || unlimited.counts[id] >= 30).slice(0, 20));
 });
 
 test("Vocabulary round-trips through JSON", () => {
