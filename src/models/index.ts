@@ -1,5 +1,5 @@
 /** Recurrent models built from scratch, their heads, and tools to look at the hidden state. */
-export { RNNScratch } from "./rnnScratch";
+export { RNNScratch, randomOrthogonal } from "./rnnScratch";
 export type { RNNScratchOptions, RNNWeights, RNNOutput } from "./rnnScratch";
 export { Head, NextTokenHead, ClassificationHead, RegressionHead } from "./heads";
 export type { HeadKind, HeadParams } from "./heads";

@@ -26,6 +26,31 @@ export interface RNNScratchOptions {
   hiddenSize: number;
   /** Prefix for the tfjs variable names. */
   name?: string;
+  /**
+   * "orthogonal" (default, as tf.layers.simpleRNN): W_xh Glorot-uniform, W_hh a random orthogonal
+   * matrix, b_h zero. "uniform": every entry uniform in ±1/sqrt(H) (PyTorch's default).
+   * Both draw from the seeded Math.random.
+   */
+  init?: "orthogonal" | "uniform";
+}
+
+/**
+ * A random H×H orthogonal matrix (rows orthonormal), by Gram–Schmidt on Gaussian rows in float64,
+ * as plain rows. Draws from Math.random (seeded by `seed`).
+ */
+export function randomOrthogonal(size: number): number[][] {
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+  const rows: number[][] = [];
+  while (rows.length < size) {
+    const v = Array.from({ length: size }, gauss);
+    for (const q of rows) {
+      const dot = q.reduce((acc, x, j) => acc + x * v[j], 0);
+      for (let j = 0; j < size; j++) v[j] -= dot * q[j];
+    }
+    const norm = Math.hypot(...v);
+    if (norm > 1e-8) rows.push(v.map((x) => x / norm));
+  }
+  return rows;
 }
 
 /** Weights as plain arrays: W_xh [D][H], W_hh [H][H], b_h [H]. */
@@ -61,10 +86,23 @@ export class RNNScratch {
     this.inputSize = options.inputSize;
     this.hiddenSize = options.hiddenSize;
     const name = uniqueName(options.name ?? "rnn");
-    // Uniform in ±1/sqrt(H), as PyTorch's nn.RNN initialises (draws from the seeded Math.random).
-    const limit = 1 / Math.sqrt(this.hiddenSize);
-    this.W = variableFrom(tf.randomUniform([this.inputSize + this.hiddenSize, this.hiddenSize], -limit, limit), `${name}/W`);
-    this.b_h = variableFrom(tf.randomUniform([this.hiddenSize], -limit, limit), `${name}/b_h`);
+    const D = this.inputSize;
+    const H = this.hiddenSize;
+    if (options.init === "uniform") {
+      // Uniform in ±1/sqrt(H), as PyTorch's nn.RNN initialises.
+      const limit = 1 / Math.sqrt(H);
+      this.W = variableFrom(tf.randomUniform([D + H, H], -limit, limit), `${name}/W`);
+      this.b_h = variableFrom(tf.randomUniform([H], -limit, limit), `${name}/b_h`);
+    } else {
+      // As tf.layers.simpleRNN: W_xh Glorot-uniform, W_hh orthogonal (every singular value 1, so a
+      // signal neither dies out nor blows up through many steps at the start), b_h zero.
+      const limit = Math.sqrt(6 / (D + H));
+      this.W = variableFrom(
+        tf.tidy(() => tf.concat([tf.randomUniform([D, H], -limit, limit), tf.tensor2d(randomOrthogonal(H), [H, H])], 0)),
+        `${name}/W`,
+      );
+      this.b_h = variableFrom(tf.zeros([H]), `${name}/b_h`);
+    }
   }
 
   /** The trainable variables, in the order [W, b_h]. */

@@ -260,6 +260,33 @@ export class SequenceModel {
   }
 
   /**
+   * Head outputs for many sequences, batched by similar length (sorted, then cut so that each
+   * batch holds at most `batchSize` sequences and `maxTokensPerBatch` padded steps). Returns one
+   * row per sequence, in the input order: probabilities for classes, values for regression.
+   */
+  predictBatched(
+    sequences: readonly (readonly (readonly number[] | number)[])[],
+    options: { batchSize?: number; maxTokensPerBatch?: number } = {},
+  ): number[][] {
+    const batchSize = options.batchSize ?? 128;
+    const budget = options.maxTokensPerBatch ?? Number.POSITIVE_INFINITY;
+    const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
+    const out: number[][] = new Array(sequences.length);
+    let start = 0;
+    while (start < order.length) {
+      let end = start + 1;
+      while (end < order.length && end - start < batchSize && (end - start + 1) * sequences[order[end]].length <= budget) end++;
+      const part = order.slice(start, end);
+      const predictions = this.predict(part.map((i) => sequences[i]));
+      const rows = predictions.arraySync();
+      predictions.dispose();
+      part.forEach((i, k) => (out[i] = rows[k]));
+      start = end;
+    }
+    return out;
+  }
+
+  /**
    * One step at prediction time: reads one event (token id or feature vector) with the previous
    * state and returns the new state [1, H] and the head's output [1, Q] (probabilities unless
    * the head is a regression).

@@ -181,3 +181,19 @@ test("forward, step and errors leave tf.memory().numTensors flat", () => {
   tf.dispose([x, mask]);
   rnn.dispose();
 });
+
+test("default initialisation: W_hh orthogonal (W_hh·W_hhᵀ = I), b_h zero; 'uniform' stays within ±1/sqrt(H)", () => {
+  const rnn = new RNNScratch({ inputSize: 3, hiddenSize: 6 });
+  const { W_hh, b_h } = rnn.getWeights();
+  for (let i = 0; i < 6; i++) {
+    for (let j = 0; j < 6; j++) {
+      const dot = W_hh[i].reduce((acc, x, k) => acc + x * W_hh[j][k], 0);
+      assert.ok(Math.abs(dot - (i === j ? 1 : 0)) < 1e-5, `row ${i}·row ${j} = ${dot}`);
+    }
+  }
+  assert.deepEqual(b_h, [0, 0, 0, 0, 0, 0]);
+  const uniform = new RNNScratch({ inputSize: 3, hiddenSize: 4, init: "uniform" });
+  assert.ok(uniform.W.arraySync().flat().every((v) => Math.abs(v) <= 0.5));
+  rnn.dispose();
+  uniform.dispose();
+});
