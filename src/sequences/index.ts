@@ -10,7 +10,7 @@ export { randomBatches, bucketByBoundaries, sortedChunkBatches, batchPadding } f
 export type { BatchPadding } from "./bucketing";
 export { multiHotBag, countBag, fitIdf, tfidfBag, bagRow } from "./bagging";
 export type { BagMatrix } from "./bagging";
-export { ngrams, ngramRange, slidingWindows, ngramVocabularySizes } from "./ngrams";
+export { ngrams, ngramRange, slidingWindows, ngramVocabularySizes, buildNgramVocabulary, encodeNgrams } from "./ngrams";
 export type { NgramVocabularySize } from "./ngrams";
 export { findBagCollisions } from "./collisions";
 export type { BagCollisions, BagKind } from "./collisions";

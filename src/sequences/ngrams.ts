@@ -4,6 +4,7 @@
  * An n-gram is written as its tokens joined by single spaces (tokens never contain spaces).
  */
 import { checkInteger, checkNonEmptyArray, describeValue } from "./checks";
+import { Vocabulary, type VocabularyOptions } from "./vocabulary";
 
 /** The n-grams of a token list, in order: ngrams(["a", "b", "c"], 2) → ["a b", "b c"]. */
 export function ngrams(tokens: readonly string[], n: number): string[] {
@@ -83,4 +84,28 @@ export function ngramVocabularySizes(documents: readonly (readonly string[])[], 
     for (const count of counts.values()) if (count === 1) singletons++;
     return { n, distinct: counts.size, singletons, occurrences };
   });
+}
+
+/**
+ * A bag-of-n-grams vocabulary: `Vocabulary.build` over the n-grams (n = minN … maxN, default
+ * 1 … 2) of tokenized documents, so "the dog" gets an id like any word. minCount and maxSize as
+ * in `Vocabulary.build`.
+ */
+export function buildNgramVocabulary(
+  documents: readonly (readonly string[])[],
+  options: { minN?: number; maxN?: number } & VocabularyOptions = {},
+): Vocabulary {
+  checkNonEmptyArray(documents, "documents");
+  const { minN = 1, maxN = 2, ...vocabularyOptions } = options;
+  return Vocabulary.build(documents.map((tokens) => ngramRange(tokens, minN, maxN)), vocabularyOptions);
+}
+
+/** Each document as the ids of its n-grams (n = minN … maxN), ready for countBag, tfidfBag, …. */
+export function encodeNgrams(
+  documents: readonly (readonly string[])[],
+  vocabulary: Vocabulary,
+  options: { minN?: number; maxN?: number } = {},
+): number[][] {
+  checkNonEmptyArray(documents, "documents");
+  return documents.map((tokens) => vocabulary.encode(ngramRange(tokens, options.minN ?? 1, options.maxN ?? 2)));
 }

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ngramRange, ngrams, ngramVocabularySizes, slidingWindows } from "../../src/sequences/ngrams";
+import { buildNgramVocabulary, encodeNgrams, ngramRange, ngrams, ngramVocabularySizes, slidingWindows } from "../../src/sequences/ngrams";
+import { bagRow, countBag } from "../../src/sequences/bagging";
 import { findBagCollisions } from "../../src/sequences/collisions";
 
 test("ngrams, ngramRange and slidingWindows", () => {
@@ -50,6 +51,20 @@ test("findBagCollisions: count bags collide on reordering; bigrams separate them
   assert.equal(sets.collidingSequences, 6);
   // with bigrams in the bag nothing collides any more
   assert.equal(findBagCollisions(documents, { maxN: 2 }).collidingSequences, 0);
+});
+
+test("a bag of words and bigrams tells 'the dog bit the man' from 'the man bit the dog'", () => {
+  const documents = [["the", "dog", "bit", "the", "man"], ["the", "man", "bit", "the", "dog"]];
+  const vocabulary = buildNgramVocabulary(documents);
+  // count 4: the; count 2: bit, dog, man, "bit the", "the dog", "the man" (code-point order); count 1: "dog bit", "man bit"
+  assert.deepEqual(vocabulary.tokens, ["<pad>", "<unk>", "the", "bit", "bit the", "dog", "man", "the dog", "the man", "dog bit", "man bit"]);
+  const ids = encodeNgrams(documents, vocabulary);
+  // the dog bit the man | the dog, dog bit, bit the, the man
+  assert.deepEqual(ids[0], [2, 5, 3, 2, 6, 7, 9, 4, 8]);
+  const bags = countBag(ids, vocabulary.size);
+  assert.deepEqual(bagRow(bags, 0), [0, 0, 2, 1, 1, 1, 1, 1, 1, 1, 0]); // has "dog bit", not "man bit"
+  assert.deepEqual(bagRow(bags, 1), [0, 0, 2, 1, 1, 1, 1, 1, 1, 0, 1]); // has "man bit", not "dog bit"
+  assert.deepEqual(buildNgramVocabulary(documents, { minN: 2, maxN: 2, minCount: 2 }).tokens, ["<pad>", "<unk>", "bit the", "the dog", "the man"]);
 });
 
 test("bad input: empty corpus, bad n, bad kind", () => {
