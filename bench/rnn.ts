@@ -184,6 +184,12 @@ export async function runRnnBench(backends = (process.env.SEQLAB_BENCH_BACKENDS 
       );
     }
   }
+  console.log("\nAs a markdown table (ms per epoch):\n");
+  console.log("| backend | size | RNNScratch autodiff | RNNScratch hand BPTT | tf.layers.simpleRNN | hand / simpleRNN | autodiff / simpleRNN |");
+  console.log("|---|---|---:|---:|---:|---:|---:|");
+  for (const r of rows) {
+    console.log(`| ${r.backend} | ${r.size} | ${r.autodiff.toFixed(0)} | ${r.hand.toFixed(0)} | ${r.simpleRNN.toFixed(0)} | ${(r.hand / r.simpleRNN).toFixed(2)} | ${(r.autodiff / r.simpleRNN).toFixed(2)} |`);
+  }
   const worst = rows.length ? Math.max(...rows.map((r) => r.hand / r.simpleRNN)) : Number.NaN;
   console.log(`target hand/simpleRNN <= 0.5 at every size and backend: worst ${worst.toFixed(2)} -> ${worst <= 0.5 ? "met" : "NOT met"}`);
   return rows;
