@@ -122,3 +122,13 @@ test("whole-number x axes get whole-number ticks (short ranges list them)", () =
   assert.deepEqual(x(lineChart([{ e: 1, v: 1 }, { e: 40, v: 2 }], { x: "e", y: "v" })), { format: "d" });
   assert.equal(x(lineChart([{ e: 0.5, v: 1 }, { e: 3, v: 2 }], { x: "e", y: "v" })), undefined);
 });
+
+test("histogram bars rise from zero: rendered heights are proportional to the counts", async () => {
+  const { renderVegaLite } = await import("../src/display/render");
+  const chart = histogram([1, 2, 2, 3, 3, 3, 4, 4, 5], { bins: 5 });
+  const { svg } = await renderVegaLite(chart.spec);
+  const heights = [...svg.matchAll(/aria-roledescription="bar" d="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)/g)].map((m) => Number(m[1]));
+  assert.equal(heights.length, 5);
+  const unit = heights[0];
+  assert.deepEqual(heights.map((h) => Math.round(h / unit)), [1, 2, 3, 2, 1]);
+});

@@ -234,10 +234,13 @@ export function histogram(
         field: "start",
         type: "quantitative",
         title: options.xTitle ?? "value",
-        ...(options.logX ? { scale: { type: "log" } } : {}),
+        scale: options.logX ? { type: "log" } : { zero: false },
       },
       x2: { field: "end" },
-      y: { field: "count", type: "quantitative", title: options.yTitle ?? "count" },
+      // With x/x2 ranged, vega-lite draws y as a thin tick at the count unless the bar is told
+      // to start at zero.
+      y: { field: "count", type: "quantitative", title: options.yTitle ?? "count", scale: { zero: true } },
+      y2: { datum: 0 },
     },
   };
   const sorted = [...values].sort((a, b) => a - b);
