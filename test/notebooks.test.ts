@@ -130,3 +130,10 @@ test("show() stores ONE output per chart with vega-lite, PNG and text; progress 
   assert.deepEqual(Object.keys(plotly[0].data ?? {}).sort(), ["application/vnd.plotly.v1+json", "image/png", "text/plain"]);
   assert.deepEqual((plotly[0].data?.["application/vnd.plotly.v1+json"] as { data: { z: number[] }[] }).data[0].z, [0, 1, 2, 3]);
 });
+
+test("`{ name }` shorthand works for variables declared in earlier cells (patched tslab)", () => {
+  const { report, executed } = run("shorthand.ipynb");
+  assert.equal(report.status, "ok", JSON.stringify(report.failures));
+  assert.equal(text(executed.cells[2].outputs?.[0]?.text), '{"epochs":3,"extra":2}\n');
+  assert.equal(text(executed.cells[3].outputs?.[0]?.text), '{"epochs":3,"counter":5}\n');
+});
