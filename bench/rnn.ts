@@ -45,7 +45,7 @@ function planFor(backend: string, c: Case): Plan {
   }
   if (work < 100_000) return { warmup: 1, epochs: 2, batches: BATCHES_PER_EPOCH };
   if (work < 1_000_000) return { warmup: 1, epochs: 1, batches: 4 };
-  return { warmup: 0, epochs: 1, batches: 1 };
+  return { warmup: 1, epochs: 1, batches: 2 };
 }
 
 interface Data {

@@ -18,9 +18,10 @@ import { uniqueName, variableFrom } from "./checks";
 export type HeadKind = "sequence" | "final";
 
 /**
- * a · b with a gradient that transposes explicitly and then calls a plain matMul. tfjs' own
- * matMul gradient uses transposed-flag matMuls, which run 2-10x slower on `wasm`; for a head
- * over a vocabulary of thousands that dominated the training step.
+ * a · b with a gradient that, on `wasm`, transposes explicitly and then calls a plain matMul.
+ * tfjs' own matMul gradient uses transposed-flag matMuls, which run 2-10x slower on `wasm`; for
+ * a head over a vocabulary of thousands that dominated the training step. (On `cpu` the flags
+ * are cheaper than a separate transpose, so there it keeps them.)
  * @param a [M, K]; @param b [K, N]; returns [M, N].
  */
 export const matMulFastGrad = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
@@ -29,6 +30,7 @@ export const matMulFastGrad = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, sa
     value: tf.matMul(a, b),
     gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as tf.Tensor2D[];
+      if (tf.getBackend() !== "wasm") return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false)]; // flags are cheap off wasm
       return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)];
     },
   };

@@ -11,7 +11,7 @@ import { RNNScratch } from "./rnnScratch";
 import { Head } from "./heads";
 import { uniqueName, shapeString, variableFrom } from "./checks";
 import { StepInputs, disposeStepInputs, stepInputsFromSequences } from "./stepInputs";
-import { backwardThroughTime, forwardWithCache, splitSteps } from "../training/bptt";
+import { backwardThroughTime, forwardWithCache, splitSteps, wideMasks } from "../training/bptt";
 
 export interface SequenceModelOptions {
   /** Dense inputs: numbers per event. Leave undefined for token inputs. */
@@ -189,7 +189,8 @@ export class SequenceModel {
       const inputs = batch.inputs;
       const xs = this.embed(inputs);
       const W = this.rnn.W as tf.Tensor2D;
-      const cache = forwardWithCache(W, this.rnn.b_h, xs, inputs.stepMasks, this.rnn.initialState(inputs.batchSize));
+      const masks = wideMasks(inputs.mask, this.hiddenSize);
+      const cache = forwardWithCache(W, this.rnn.b_h, xs, masks.keep, this.rnn.initialState(inputs.batchSize), masks.pass);
       const T = inputs.numSteps;
       const head = this.head;
       let dStates: (t: number) => tf.Tensor2D | null = () => null;

@@ -19,6 +19,50 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
+/**
+ * aᵀ·b. On `wasm` an explicit transpose and a plain matMul (its transposed-flag matMul is 2-3x
+ * slower); elsewhere the flag (on `cpu` a separate transpose costs more than it saves).
+ */
+export function matMulTransposeA(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return (tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false)) as tf.Tensor2D;
+}
+
+/**
+ * Per step, the mask widened to the state's shape, as m_t and 1 − m_t ([B, H] each), or null
+ * where every row is real. Built from plain numbers (no kernels): an elementwise product of
+ * same-shape tensors is several times cheaper on `cpu` than one that broadcasts [B, 1].
+ * @param mask mask[b][t] in {0, 1}; @param hiddenSize H.
+ */
+export function wideMasks(mask: readonly (readonly number[])[], hiddenSize: number): { keep: (tf.Tensor2D | null)[]; pass: (tf.Tensor2D | null)[] } {
+  const B = mask.length;
+  const T = mask[0].length;
+  const keep: (tf.Tensor2D | null)[] = [];
+  const pass: (tf.Tensor2D | null)[] = [];
+  for (let t = 0; t < T; t++) {
+    let all = true;
+    for (let b = 0; b < B && all; b++) all = mask[b][t] === 1;
+    if (all) {
+      keep.push(null);
+      pass.push(null);
+      continue;
+    }
+    const m = new Float32Array(B * hiddenSize);
+    const rest = new Float32Array(B * hiddenSize);
+    for (let b = 0; b < B; b++) {
+      m.fill(mask[b][t], b * hiddenSize, (b + 1) * hiddenSize);
+      rest.fill(1 - mask[b][t], b * hiddenSize, (b + 1) * hiddenSize);
+    }
+    keep.push(tf.tensor2d(m, [B, hiddenSize]));
+    pass.push(tf.tensor2d(rest, [B, hiddenSize]));
+  }
+  return { keep, pass };
+}
+
+/** a·bᵀ, with the same backend choice as matMulTransposeA. */
+export function matMulTransposeB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return (tf.getBackend() === "wasm" ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true)) as tf.Tensor2D;
+}
+
 export interface ForwardCache {
   /** [x_t ; h_{t-1}] per step: T × [B, D+H]. */
   xh: tf.Tensor2D[];
@@ -26,8 +70,10 @@ export interface ForwardCache {
   candidates: tf.Tensor2D[];
   /** States h_t (after masking) per step: T × [B, H]. */
   states: tf.Tensor2D[];
-  /** Step masks: T × ([B, 1] or null when all rows are real). */
+  /** Step masks m_t: T × ([B, 1] or [B, H], or null when all rows are real). */
   masks: (tf.Tensor2D | null)[];
+  /** Optional 1 − m_t per step (same shapes as masks); computed when absent. */
+  complements?: (tf.Tensor2D | null)[];
 }
 
 /**
@@ -40,8 +86,9 @@ export function forwardWithCache(
   xs: tf.Tensor2D[],
   masks: (tf.Tensor2D | null)[],
   h0: tf.Tensor2D,
+  complements?: (tf.Tensor2D | null)[],
 ): ForwardCache {
-  const cache: ForwardCache = { xh: [], candidates: [], states: [], masks };
+  const cache: ForwardCache = { xh: [], candidates: [], states: [], masks, complements };
   let h = h0;
   for (let t = 0; t < xs.length; t++) {
     const xh = tf.concat([xs[t], h], 1) as tf.Tensor2D; // [x_t ; h_{t-1}]
@@ -90,7 +137,11 @@ export function backwardThroughTime(
   const k = options.truncate;
   if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new Error(`backwardThroughTime: truncate must be a positive integer, got ${k}`);
   const one = tf.scalar(1);
-  const W_hhT = tf.transpose(tf.slice(W, [inputSize, 0], [H, H])) as tf.Tensor2D; // W_hhᵀ: [H, H]
+  const W_hh = tf.slice(W, [inputSize, 0], [H, H]) as tf.Tensor2D; // [H, H]
+  // dz · W_hhᵀ at every step: on wasm transpose once and use plain matMuls; elsewhere the flag.
+  const wasm = tf.getBackend() === "wasm";
+  const W_hhT = wasm ? (tf.transpose(W_hh) as tf.Tensor2D) : W_hh;
+  const throughRecurrence = (dz: tf.Tensor2D) => (wasm ? tf.matMul(dz, W_hhT) : tf.matMul(dz, W_hh, false, true)) as tf.Tensor2D;
   const dZ: tf.Tensor2D[] = new Array(T);
   let carry: tf.Tensor2D | null = dFinal; // dL/dh_t arriving from later steps
   let zeros: tf.Tensor2D | null = null;
@@ -106,24 +157,24 @@ export function backwardThroughTime(
     const candidate = cache.candidates[t];
     let dz = tf.mul(g, tf.sub(one, tf.square(candidate))) as tf.Tensor2D; // g · (1 − h̃²)
     const m = cache.masks[t];
-    if (m) dz = tf.mul(dz, m) as tf.Tensor2D;
+    if (m) dz = tf.mul(dz, m) as tf.Tensor2D; // a padded step sends nothing to the weights
     dZ[t] = dz;
     const cut = t === 0 || (k !== undefined && t % k === 0);
     if (cut) {
       carry = null;
     } else {
-      const back = tf.matMul(dz, W_hhT) as tf.Tensor2D; // through W_hh
-      carry = m ? (tf.add(back, tf.mul(g, tf.sub(one, m))) as tf.Tensor2D) : back; // plus straight through a padded step
+      const back = throughRecurrence(dz); // dz_t · W_hhᵀ
+      const rest = m ? (cache.complements?.[t] ?? tf.sub(one, m)) : null; // 1 − m_t
+      carry = rest ? (tf.add(back, tf.mul(g, rest)) as tf.Tensor2D) : back; // plus straight through a padded step
     }
   }
   const stackedDZ = tf.concat(dZ, 0) as tf.Tensor2D; // [T·B, H]
   const stackedXH = tf.concat(cache.xh, 0) as tf.Tensor2D; // [T·B, D+H]
-  const dW = tf.matMul(tf.transpose(stackedXH), stackedDZ) as tf.Tensor2D; // [D+H, H]
-  const db = tf.sum(stackedDZ, 0) as tf.Tensor1D;
+  const dW = matMulTransposeA(stackedXH, stackedDZ); // [x ; h_prev]ᵀ · dZ: [D+H, H]
+  const db = tf.reshape(tf.matMul(tf.ones([1, stackedDZ.shape[0]]), stackedDZ), [H]) as tf.Tensor1D; // column sums, as one product (a sum over axis 0 is slow on cpu)
   const result: BackwardResult = { dW, db };
   if (options.inputGradients) {
-    const W_xhT = tf.transpose(tf.slice(W, [0, 0], [inputSize, H])); // [H, D]
-    result.dX = tf.matMul(stackedDZ, W_xhT) as tf.Tensor2D;
+    result.dX = matMulTransposeB(stackedDZ, tf.slice(W, [0, 0], [inputSize, H]) as tf.Tensor2D); // dZ · W_xhᵀ: [T·B, D]
   }
   return result;
 }

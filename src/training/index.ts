@@ -3,6 +3,6 @@ export { Trainer, layersModelTrainable } from "./trainer";
 export type { TrainableModel, TrainerOptions, TrainResult, EpochRecord, StepRecord, EarlyStopping, ProgressReporter, ProgressFactory } from "./trainer";
 export { SequenceData, TensorData } from "./data";
 export type { BatchSource, SequenceDataOptions, TensorBatch } from "./data";
-export { forwardWithCache, backwardThroughTime, splitSteps } from "./bptt";
+export { forwardWithCache, backwardThroughTime, splitSteps, wideMasks, matMulTransposeA } from "./bptt";
 export type { ForwardCache, BackwardOptions, BackwardResult } from "./bptt";
 export { clipByGlobalNorm, globalNorm } from "./clip";
