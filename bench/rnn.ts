@@ -127,7 +127,9 @@ async function timeSimpleRNN(c: Case, data: Data, plan: Plan): Promise<Timing> {
     ms += performance.now() - started;
   }
   const tensorsAfter = tf.memory().numTensors;
+  const optimizer = model.optimizer;
   model.dispose();
+  optimizer.dispose(); // model.dispose() leaves the compiled optimizer's slots
   tf.dispose([xs, ys]);
   return { msPerEpoch: ((ms / plan.epochs) * BATCHES_PER_EPOCH) / plan.batches, tensorsAfterWarmup, tensorsAfter };
 }
