@@ -3,5 +3,4 @@ export type { SpectralRadiusOptions } from "./spectral";
 export { runCell, jacobiansByLag, jacobianNormsByLag, gradientNormByLag, logSlope } from "./gradientByLag";
 export type { LagNorm } from "./gradientByLag";
 export { recallTask, parityTask, bracketTask, balancedTask, maxBracketDepth, parity, bracketDepth, bracketString, oneHotSequences, accuracy } from "./tasks";
-export { buildInTidy } from "./tidyBuild";
 export type { ClassificationTask, RecallOptions, LengthRange, BracketOptions, BalancedOptions } from "./tasks";

@@ -4,6 +4,8 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
 import { seed } from "../../src/random";
 import { RNNScratch } from "../../src/models/rnnScratch";
+import { SequenceModel } from "../../src/models/sequenceModel";
+import { ClassificationHead } from "../../src/models/heads";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -196,4 +198,15 @@ test("default initialisation: W_hh orthogonal (W_hh·W_hhᵀ = I), b_h zero; 'un
   assert.ok(uniform.W.arraySync().flat().every((v) => Math.abs(v) <= 0.5));
   rnn.dispose();
   uniform.dispose();
+});
+
+test("building a SequenceModel keeps only its variables; dispose leaves nothing", () => {
+  const start = tf.memory().numTensors;
+  const model = new SequenceModel({ inputSize: 3, hiddenSize: 4, head: (h) => new ClassificationHead(h, 2) });
+  assert.equal(tf.memory().numTensors - start, model.variables.length);
+  const out = model.predict([[[1, 0, 0], [0, 1, 0]]]);
+  assert.deepEqual(out.shape, [1, 2]);
+  out.dispose();
+  model.dispose();
+  assert.equal(tf.memory().numTensors, start);
 });
