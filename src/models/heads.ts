@@ -115,25 +115,25 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, classIds: tf.Tensor, we
   return f(logits);
 }
 
-export class NextTokenHead extends Head {
-  readonly kind = "sequence" as const;
+/** A head whose outputs are logits over classes, trained with softmax cross-entropy. */
+abstract class SoftmaxHead extends Head {
   readonly output = "classes" as const;
-  constructor(hiddenSize: number, readonly vocabSize: number) {
-    super(hiddenSize, vocabSize, "next_token");
-  }
   lossWith(params: HeadParams, h: tf.Tensor2D, targets: tf.Tensor, weights?: tf.Tensor1D): tf.Scalar {
     return softmaxCrossEntropy(this.apply(h, params), targets, weights);
   }
 }
 
-export class ClassificationHead extends Head {
+export class NextTokenHead extends SoftmaxHead {
+  readonly kind = "sequence" as const;
+  constructor(hiddenSize: number, readonly vocabSize: number) {
+    super(hiddenSize, vocabSize, "next_token");
+  }
+}
+
+export class ClassificationHead extends SoftmaxHead {
   readonly kind = "final" as const;
-  readonly output = "classes" as const;
   constructor(hiddenSize: number, readonly numClasses: number) {
     super(hiddenSize, numClasses, "classify");
-  }
-  lossWith(params: HeadParams, h: tf.Tensor2D, targets: tf.Tensor, weights?: tf.Tensor1D): tf.Scalar {
-    return softmaxCrossEntropy(this.apply(h, params), targets, weights);
   }
 }
 
