@@ -3,6 +3,7 @@
  * plotly figure for 3D, plus a one-line description); `show(chart)` puts it in the notebook.
  * Inputs are validated so a bad array fails here with its name, not deep inside vega.
  */
+import { checkPositiveInteger } from "../checks";
 import type { TopLevelSpec } from "vega-lite";
 
 export interface VegaLiteChart {
@@ -199,7 +200,7 @@ export interface Bin {
 export function binValues(values: readonly number[], bins = 30, log = false): Bin[] {
   if (!Array.isArray(values) || values.length === 0) throw new Error("histogram(values) needs at least one value, got []");
   checkFiniteNumbers(values, "histogram(values)");
-  if (!Number.isInteger(bins) || bins < 1) throw new Error(`histogram bins must be a positive integer, got ${bins}`);
+  checkPositiveInteger(bins, "histogram bins");
   if (log) {
     const bad = values.findIndex((v) => v <= 0);
     if (bad >= 0) throw new Error(`histogram(values, {logX: true}) needs values > 0; values[${bad}] = ${values[bad]}`);

@@ -4,6 +4,7 @@
  * execution the notebook stores only their final state. Outside a notebook it prints one line
  * per epoch instead.
  */
+import { checkPositiveInteger } from "../checks";
 import type * as tf from "@tensorflow/tfjs";
 import { lossChart, type LossRecord } from "./charts";
 import { inKernel, LiveOutput } from "./kernel";
@@ -23,9 +24,6 @@ export interface ProgressOptions {
   quiet?: boolean;
 }
 
-function positiveInteger(value: number, argument: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${argument} must be a positive integer, got ${value}`);
-}
 
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return "?";
@@ -81,8 +79,8 @@ export class TrainingProgress {
   private state: ProgressState = { epoch: 0, step: 0, loss: null, elapsedSeconds: 0, finished: false, stoppedEarly: false };
 
   constructor(readonly options: ProgressOptions) {
-    positiveInteger(options.epochs, "TrainingProgress epochs");
-    positiveInteger(options.stepsPerEpoch, "TrainingProgress stepsPerEpoch");
+    checkPositiveInteger(options.epochs, "TrainingProgress epochs");
+    checkPositiveInteger(options.stepsPerEpoch, "TrainingProgress stepsPerEpoch");
     this.drawBar(true);
   }
 

@@ -3,6 +3,7 @@
  * is seeded (same seed, same data), returns plain arrays, and balances its labels exactly: every
  * class appears ⌊count / classes⌋ or that plus one times, so chance accuracy is 1 / classes.
  */
+import { checkInteger as checkIntegerAtLeast } from "../checks";
 import { createRng, shuffleInPlace, type Rng } from "../random";
 
 /** Token sequences with one class label each. */
@@ -16,7 +17,7 @@ export interface ClassificationTask {
 }
 
 function checkInteger(value: number, name: string, min: number, where: string): void {
-  if (!Number.isInteger(value) || value < min) throw new Error(`${where}: ${name} must be an integer ≥ ${min}, got ${value}`);
+  checkIntegerAtLeast(value, `${where}: ${name}`, min);
 }
 
 /** Labels 0,1,…,classes−1,0,1,… shuffled: exactly balanced. */

@@ -15,6 +15,7 @@
  *
  * Shapes: B = batch size, T = number of steps, D = inputSize, H = hiddenSize.
  */
+import { checkPositiveInteger } from "../checks";
 import * as tf from "@tensorflow/tfjs";
 import { checkFinite, checkMatrix, checkShape, shapeString, uniqueName, variableFrom } from "./checks";
 import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
@@ -69,7 +70,7 @@ export interface RNNOutput {
 }
 
 function checkSize(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`RNNScratch: ${name} must be a positive integer, got ${value}`);
+  checkPositiveInteger(value, `RNNScratch: ${name}`);
 }
 
 export class RNNScratch {

@@ -3,21 +3,9 @@
  * argument (with the index of the offending element) and the value it got.
  */
 
-/** A short, readable rendering of a bad value for an error message. */
-export function describeValue(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return `a ${typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value}`;
-}
+import { checkInteger, describeValue } from "../checks";
 
-/** Throws unless `value` is an integer ≥ `min` (default 1). */
-export function checkInteger(value: unknown, name: string, min = 1): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer ≥ ${min}, got ${describeValue(value)}`);
-  }
-  return value;
-}
+export { checkInteger, describeValue };
 
 /** Throws unless `value` is a non-empty array; returns it typed. */
 export function checkNonEmptyArray<T>(value: readonly T[] | unknown, name: string): readonly T[] {

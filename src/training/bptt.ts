@@ -17,6 +17,7 @@
  * `wasm`). Truncation with k cuts g_{t-1} to zero wherever t is a multiple of k: the forward state
  * still flows across chunks, the gradient only within a chunk of k steps.
  */
+import { checkPositiveInteger } from "../checks";
 import * as tf from "@tensorflow/tfjs";
 
 /**
@@ -135,7 +136,7 @@ export function backwardThroughTime(
   const T = cache.states.length;
   const [B, H] = cache.states[0].shape;
   const k = options.truncate;
-  if (k !== undefined && (!Number.isInteger(k) || k < 1)) throw new Error(`backwardThroughTime: truncate must be a positive integer, got ${k}`);
+  if (k !== undefined) checkPositiveInteger(k, "backwardThroughTime: truncate");
   const one = tf.scalar(1);
   const W_hh = tf.slice(W, [inputSize, 0], [H, H]) as tf.Tensor2D; // [H, H]
   // dz · W_hhᵀ at every step: on wasm transpose once and use plain matMuls; elsewhere the flag.

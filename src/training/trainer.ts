@@ -7,6 +7,7 @@
  * mean loss and the gradients. SequenceModel does (hand BPTT or autodiff); `layersModelTrainable`
  * wraps any tf.LayersModel.
  */
+import { checkPositiveInteger } from "../checks";
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random";
 import { clipByGlobalNorm } from "./clip";
@@ -101,16 +102,14 @@ export interface TrainResult {
   diverged: boolean;
 }
 
-function checkPositiveInteger(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`Trainer: ${name} must be a positive integer, got ${value}`);
-}
+
 
 export class Trainer<GradOptions = unknown> {
   readonly optimizer: tf.Optimizer;
 
   constructor(readonly options: TrainerOptions<GradOptions>) {
-    checkPositiveInteger(options.epochs, "epochs");
-    checkPositiveInteger(options.batchSize, "batchSize");
+    checkPositiveInteger(options.epochs, "Trainer: epochs");
+    checkPositiveInteger(options.batchSize, "Trainer: batchSize");
     if (options.clipNorm !== undefined && !(options.clipNorm > 0)) throw new Error(`Trainer: clipNorm must be positive, got ${options.clipNorm}`);
     this.optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 0.01);
   }
