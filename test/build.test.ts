@@ -17,12 +17,20 @@ test("dist/ matches a fresh compile of src/ (run `npm run build` if this fails)"
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
   const stale: string[] = [];
   let emitted = 0;
+  const emittedFiles = new Set<string>();
   program.emit(undefined, (fileName, text) => {
     emitted++;
+    emittedFiles.add(path.resolve(fileName));
     const onDisk = fs.existsSync(fileName) ? fs.readFileSync(fileName, "utf8") : null;
     if (onDisk !== text) stale.push(path.relative(root, fileName) + (onDisk === null ? " (missing)" : " (differs)"));
   });
   assert.ok(emitted > 10, `expected the library to emit files, got ${emitted}`);
+  // Files left in dist/ by a source that no longer exists are stale too.
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  for (const file of walk(path.join(root, "dist"))) {
+    if (!emittedFiles.has(path.resolve(file))) stale.push(path.relative(root, file) + " (no source)");
+  }
   assert.deepEqual(stale, [], `dist/ is stale: ${stale.join(", ")}`);
 });
 
