@@ -12,18 +12,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { findJupyter, installInstructions, jupyterEnvironment, kernelName, kernelProblem, type JupyterInstall } from "./jupyter";
 import { makePlotlyInteractive } from "./interactiveHtml";
+import { sourceOf, type Cell } from "./notebook";
 import { repoRoot } from "./linkPackage";
 
 export const notebooksDir = path.join(repoRoot, "notebooks");
 export const executedDir = path.join(repoRoot, "build", "notebooks");
 export const htmlDir = path.join(repoRoot, "build", "html");
-
-interface NotebookCell {
-  cell_type: string;
-  source: string | string[];
-  execution_count?: number | null;
-  outputs?: { output_type: string; ename?: string; evalue?: string; traceback?: string[] }[];
-}
 
 export interface CellFailure {
   /** 1-based position of the cell in the notebook (markdown cells included). */
@@ -48,17 +42,13 @@ export interface NotebookReport {
   htmlPath?: string;
 }
 
-function sourceText(cell: NotebookCell): string {
-  return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-}
-
 /** Reads an executed notebook: its code-cell count, error outputs and unexecuted code cells. */
-export function inspectExecutedNotebook(notebook: { cells: NotebookCell[] }): Pick<NotebookReport, "codeCells" | "failures" | "skipped"> {
+export function inspectExecutedNotebook(notebook: { cells: Cell[] }): Pick<NotebookReport, "codeCells" | "failures" | "skipped"> {
   const failures: CellFailure[] = [];
   const skipped: number[] = [];
   let codeCells = 0;
   notebook.cells.forEach((cell, index) => {
-    if (cell.cell_type !== "code" || sourceText(cell).trim() === "") return;
+    if (cell.cell_type !== "code" || sourceOf(cell).trim() === "") return;
     codeCells++;
     if (cell.execution_count === null || cell.execution_count === undefined) skipped.push(index + 1);
     for (const output of cell.outputs ?? []) {

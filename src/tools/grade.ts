@@ -1,410 +1,413 @@
 /**
- * `npm run grade -- --release build/assignments/<name>.release.json [options] <submissions...>`:
- * grades student notebooks headless. For each submission: check it is a notebook, compare each
- * protected test cell with the release checksum (an edited one is reported and the original put
- * back), put the hidden tests back, execute it through the tslab kernel (runNotebook, notebook
- * fed on stdin so the hidden tests are never a file in the scratch folder where the kernel
- * runs), score each exercise and write a JSON report, a markdown feedback file and a class CSV.
- * One bad submission never stops the batch; the reason goes in its report.
+ * `npm run grade -- --release build/assignments/<name>.release.json [options] <submissions...>`
+ * grades student notebooks headless, each in its own sandbox, several at once.
+ * `npm run grade -- merge --out DIR <shard folders...>` combines the class CSVs of shards.
+ * `npm run grade -- --help` lists the options.
  *
- * Options: --instructor NB (default: the manifest's instructorNotebook), --out DIR (default
- * build/grades/<name>), --cell-timeout S (60), --time-limit S per submission (600),
- * --memory-mb M for the kernel's JS heap (1024). Submissions may be files or folders
- * (every .ipynb inside); the student id is the file name, or the folder name when the file
- * keeps the assignment's name (submissions/alice/<name>.ipynb -> alice).
+ * For each submission a harness process (grading/harness.ts) runs the student's cells in a
+ * sandbox (grading/sandbox.ts) and the instructor's test cells in the harness itself, where the
+ * verdict is decided. This process only assembles the graded notebook, starts harnesses, and
+ * writes every report: nothing a submission runs can write here.
  */
-import { randomBytes } from "crypto";
+import { randomBytes, createHash } from "crypto";
+import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
-import {
-  BEGIN_HIDDEN,
-  parseNotebook,
-  readNotebook,
-  sha256,
-  sourceOf,
-  studentSource,
-  toSourceLines,
-  type Cell,
-  type Notebook,
-  type ReleaseManifest,
-} from "./assignment";
-import { inspectExecutedNotebook, runNotebook } from "./course";
-import { findJupyter, installInstructions, kernelProblem, type JupyterInstall } from "./jupyter";
+import { parseArgs } from "util";
+import { readNotebook, writeNotebook, type Notebook } from "./notebook";
+import type { HarnessJob, HarnessResult } from "./grading/harness";
+import { keyPathFor, parseManifest, readReleaseKey, verifyInstructor, type MarkedCell, type ReleaseManifest } from "./grading/release";
+import { classCsv, emptyReport, feedbackMarkdown, scoreReport, type StudentReport } from "./grading/report";
+import { assertOutsideBinds, cpuCount, defaultLimits, describeLimits, isRefusal, planSandbox, type Limits, type SandboxPlan } from "./grading/sandbox";
+import { buildGradedNotebook } from "./grading/submission";
 import { repoRoot } from "./linkPackage";
 
 export const gradesDir = path.join(repoRoot, "build", "grades");
-/** Scratch folders live inside the repository so the kernel finds node_modules (seqlab, @types). */
-export const scratchRoot = path.join(gradesDir, ".scratch");
 
 export interface GradeOptions {
   release: ReleaseManifest;
-  instructor: Notebook;
+  /** sha256 of the manifest file, so shards of different releases are never merged. */
+  releaseHash: string;
+  instructorCells: MarkedCell[];
+  instructorMetadata: Notebook["metadata"];
   outDir: string;
-  jupyter: JupyterInstall;
-  cellTimeoutSeconds: number;
-  timeLimitSeconds: number;
-  memoryMb: number;
+  plan: SandboxPlan;
+  limits: Limits;
+  jobs: number;
 }
 
-export interface ExerciseResult {
-  id: string;
-  points: number;
-  earned: number;
-  /** Why points were lost: error name and message only (never hidden test source). */
-  messages: string[];
-}
-
-export interface StudentReport {
+export interface Submission {
+  file: string;
   student: string;
-  submission: string;
-  notebook: string;
-  /** graded: executed to the end; partial: stopped early (timeouts, dead kernel), graded for what ran; invalid: not a notebook. */
-  status: "graded" | "partial" | "invalid" | "error";
-  score: number;
-  maxScore: number;
-  exercises: ExerciseResult[];
-  /** Problems with the submission as a whole (edited test cells, timeouts, crashes). */
-  notes: string[];
-  seconds: number;
-  gradedAt: string;
-}
-
-const TAG = "// seqlab-grade-cell ";
-const firstLine = (text: string, max = 200) => {
-  const line = text.split("\n").find((l) => l.trim() !== "") ?? "";
-  return line.length > max ? line.slice(0, max) + "…" : line;
-};
-
-/** Checks that the instructor notebook still matches the release; throws if it changed since. */
-export function checkInstructor(release: ReleaseManifest, instructor: Notebook): void {
-  for (const [id, expected] of Object.entries(release.cells)) {
-    const cell = instructor.cells.find((c) => c.id === id);
-    if (!cell) throw new Error(`the instructor notebook has no cell ${id} from the release; regenerate the release with npm run assign`);
-    const released = studentSource(sourceOf(cell), { exercise: expected.exercise, role: expected.role }, `instructor cell ${id}`);
-    if (sha256(released) !== expected.sha256) throw new Error(`instructor cell ${id} changed since the release was made; grade with the notebook the release came from`);
-  }
 }
 
 /** Student id from a submission path: the file name, or its folder when it keeps the assignment's name. */
 export function studentId(file: string, notebookName: string): string {
   const base = path.basename(file);
   const raw = base === notebookName ? path.basename(path.dirname(path.resolve(file))) : base.replace(/\.ipynb$/, "");
-  return raw.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^\.+/, "") || "student";
+  return raw.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^[.-]+/, "") || "student";
 }
 
-/** Kills processes this grader started for one run (kernels left behind by a killed nbconvert), found by a token in their environment. */
-function killStrays(token: string): void {
-  let pids: string[] = [];
-  try {
-    pids = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
-  } catch {
-    return; // not Linux: nothing to scan
-  }
-  for (const pid of pids) {
-    try {
-      if (fs.readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(`SEQLAB_GRADE_RUN=${token}`)) process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // gone already, or not ours to read
-    }
-  }
-}
-
-/** The notebook to execute: the submission with protected cells restored and hidden tests put back. */
-function buildGradedNotebook(submission: Notebook, options: GradeOptions, notes: string[], missing: Set<string>): Notebook {
-  const { release, instructor } = options;
-  const seen = new Set<string>();
-  const cells: Cell[] = submission.cells.map((original, index) => {
-    const cell: Cell = { ...original, metadata: { ...original.metadata } };
-    if (cell.id === undefined || seen.has(cell.id)) cell.id = `cell-${index + 1}-${randomBytes(3).toString("hex")}`;
-    seen.add(cell.id);
-    const expected = release.cells[cell.id];
-    if (expected && expected.role !== "solution") {
-      const source = sourceOf(cell);
-      const instructorCell = instructor.cells.find((c) => c.id === cell.id)!;
-      // The released text, or the instructor's own (grading the instructor notebook itself), is not an edit.
-      if (sha256(source) !== expected.sha256 && source !== sourceOf(instructorCell)) {
-        notes.push(`The ${expected.role} cell of "${expected.exercise}" (${cell.id}) was edited; the original was put back before grading.`);
-      }
-      cell.cell_type = "code";
-      cell.source = instructorCell.source;
-    }
-    return cell;
-  });
-  for (const [id, expected] of Object.entries(release.cells)) {
-    if (seen.has(id)) continue;
-    if (expected.role === "solution") notes.push(`The solution cell of "${expected.exercise}" (${id}) is missing.`);
-    else {
-      notes.push(`The ${expected.role} cell of "${expected.exercise}" (${id}) was deleted, so that exercise cannot be scored.`);
-      missing.add(expected.exercise);
-    }
-  }
-  cells.forEach((cell, index) => {
-    if (cell.cell_type !== "code") return;
-    cell.outputs = [];
-    cell.execution_count = null;
-    cell.source = toSourceLines(`${sourceOf(cell).replace(/\s+$/, "")}\n${TAG}${index}`);
-  });
-  return { ...submission, cells, metadata: { ...submission.metadata, kernelspec: instructor.metadata.kernelspec } };
-}
-
-function emptyReport(file: string, student: string, release: ReleaseManifest): StudentReport {
-  return {
-    student,
-    submission: path.relative(repoRoot, path.resolve(file)) || file,
-    notebook: release.notebook,
-    status: "graded",
-    score: 0,
-    maxScore: release.totalPoints,
-    exercises: release.exercises.map((e) => ({ id: e.id, points: e.points, earned: 0, messages: [] })),
-    notes: [],
-    seconds: 0,
-    gradedAt: new Date().toISOString(),
-  };
-}
-
-/** Grades one submission; never throws: whatever goes wrong ends up in the report. */
-export function gradeSubmission(file: string, student: string, options: GradeOptions): StudentReport {
-  const { release } = options;
-  const report = emptyReport(file, student, release);
-  const started = Date.now();
-  const log: string[] = [];
-  try {
-    gradeInto(report, file, options, log);
-  } catch (error) {
-    report.status = "error";
-    report.notes.push(`The grader could not grade this submission: ${(error as Error).message}`);
-    report.exercises.forEach((e) => (e.earned = 0));
-  }
-  report.score = report.exercises.reduce((sum, e) => sum + e.earned, 0);
-  report.seconds = Math.round((Date.now() - started) / 100) / 10;
-  writeReport(report, options.outDir, log);
-  return report;
-}
-
-function gradeInto(report: StudentReport, file: string, options: GradeOptions, log: string[]): void {
-  const { release } = options;
-  let submission: Notebook;
-  try {
-    submission = parseNotebook(fs.readFileSync(file, "utf8"), path.basename(file));
-  } catch (error) {
-    report.status = "invalid";
-    report.notes.push(`Not gradable: ${(error as Error).message}.`);
-    for (const e of report.exercises) e.messages.push("not graded: the submission is not a valid notebook");
-    return;
-  }
-  const missing = new Set<string>();
-  const graded = buildGradedNotebook(submission, options, report.notes, missing);
-  const timedOut = new Map<string, string>(); // exercise -> message
-  const deadline = Date.now() + options.timeLimitSeconds * 1000;
-  const executedDir = path.join(options.outDir, "executed");
-  let executedPath: string | undefined;
-  for (let attempt = 1; attempt <= 4; attempt++) {
-    const remaining = Math.floor((deadline - Date.now()) / 1000);
-    if (remaining <= 0) break;
-    const token = randomBytes(8).toString("hex");
-    const scratch = path.join(scratchRoot, `${report.student}-${token}`);
-    fs.mkdirSync(scratch, { recursive: true });
-    const run = runNotebook(options.jupyter, `${report.student}.ipynb`, {
-      source: JSON.stringify(graded),
-      cwd: scratch,
-      outputDir: executedDir,
-      htmlOutputDir: null,
-      cellTimeoutSeconds: options.cellTimeoutSeconds,
-      timeoutSeconds: remaining,
-      env: { NODE_OPTIONS: `--max-old-space-size=${options.memoryMb}`, SEQLAB_GRADE_RUN: token },
-    });
-    killStrays(token);
-    fs.rmSync(scratch, { recursive: true, force: true });
-    if (run.executedPath) {
-      executedPath = run.executedPath;
-      break;
-    }
-    // nbconvert stopped: find which cell timed out (its tag is in the preview), stub it and run again.
-    log.push(`attempt ${attempt}: nbconvert stopped after ${run.seconds.toFixed(1)} s:\n${run.crash ?? ""}`);
-    const crash = run.crash ?? "";
-    const tagged = crash.includes("timed out") ? crash.match(/seqlab-grade-cell (\d+)/) : null;
-    if (crash.startsWith("killed after the wall-clock limit")) {
-      report.notes.push(`Grading was stopped after the time limit of ${options.timeLimitSeconds} s; nothing could be scored.`);
-      break;
-    }
-    if (!tagged) {
-      const reason = /DeadKernelError|Kernel died|kernel died/i.test(crash)
-        ? "the kernel died (process.exit, a crash, or the memory limit)"
-        : "the notebook could not be executed";
-      report.notes.push(`Execution stopped: ${reason}; nothing could be scored.`);
-      break;
-    }
-    const index = Number(tagged[1]);
-    const cell = graded.cells[index];
-    const expected = cell.id ? release.cells[cell.id] : undefined;
-    const message = `Timeout: a cell ran longer than ${options.cellTimeoutSeconds} s and was stopped`;
-    if (expected && expected.role !== "solution") {
-      timedOut.set(expected.exercise, message);
-      report.notes.push(`A test cell of "${expected.exercise}" ran longer than ${options.cellTimeoutSeconds} s (an endless loop?); that exercise scores 0 and the rest was graded.`);
-      for (const c of graded.cells) {
-        const e = c.id ? release.cells[c.id] : undefined;
-        if (e && e.role !== "solution" && e.exercise === expected.exercise) c.source = toSourceLines(`// stopped by the grader: ${message}`);
-      }
-    } else {
-      report.notes.push(`Cell ${index + 1} ran longer than ${options.cellTimeoutSeconds} s (an endless loop?) and was stopped; the rest was graded.`);
-      cell.source = toSourceLines(`throw new Error(${JSON.stringify(`stopped by the grader: this cell ran longer than ${options.cellTimeoutSeconds} s`)});`);
-    }
-  }
-  if (!executedPath) {
-    report.status = "partial";
-    for (const e of report.exercises) e.messages.push(timedOut.get(e.id) ?? "not scored: execution did not finish");
-    return;
-  }
-  if (timedOut.size > 0) report.status = "partial";
-  const executed = readNotebook(executedPath);
-  const { failures, skipped } = inspectExecutedNotebook(executed);
-  const cellIds = executed.cells.map((c) => c.id);
-  for (const result of report.exercises) {
-    const exercise = release.exercises.find((e) => e.id === result.id)!;
-    if (timedOut.has(result.id)) result.messages.push(timedOut.get(result.id)!);
-    if (missing.has(result.id)) result.messages.push("a test cell of this exercise was deleted");
-    exercise.testCells.forEach((id, n) => {
-      const position = cellIds.indexOf(id) + 1;
-      if (position === 0 || timedOut.has(result.id)) return;
-      const instructorSource = sourceOf(options.instructor.cells.find((c) => c.id === id)!);
-      const hidden = release.cells[id].role === "hidden-tests" || instructorSource.includes(BEGIN_HIDDEN);
-      const label = `${release.cells[id].role === "hidden-tests" ? "hidden" : "visible"} test cell ${n + 1}`;
-      for (const failure of failures.filter((f) => f.cell === position)) {
-        // Hidden tests: the error's name and the first line of its message only, never the source or traceback.
-        result.messages.push(`${label}: ${failure.ename}: ${hidden ? firstLine(failure.evalue) : firstLine(failure.evalue, 500)}`);
-      }
-      if (skipped.includes(position)) result.messages.push(`${label}: was not executed`);
-    });
-    for (const id of exercise.solutionCells) {
-      const position = cellIds.indexOf(id) + 1;
-      for (const failure of failures.filter((f) => f.cell === position)) report.notes.push(`The solution cell of "${result.id}" raised ${failure.ename}: ${firstLine(failure.evalue, 500)}`);
-    }
-    result.earned = result.messages.length === 0 ? result.points : 0;
-  }
-}
-
-function writeReport(report: StudentReport, outDir: string, log: string[]): void {
-  const write = (sub: string, ext: string, text: string) => {
-    fs.mkdirSync(path.join(outDir, sub), { recursive: true });
-    fs.writeFileSync(path.join(outDir, sub, `${report.student}.${ext}`), text);
-  };
-  write("reports", "json", JSON.stringify(report, null, 2) + "\n");
-  write("feedback", "md", feedbackMarkdown(report));
-  if (log.length > 0) write("logs", "log", log.join("\n\n") + "\n"); // instructor-only: may quote hidden test source
-}
-
-/** Readable feedback for the student: scores, error names and messages, never hidden test source. */
-export function feedbackMarkdown(report: StudentReport): string {
-  const lines = [
-    `# ${report.notebook}: feedback for ${report.student}`,
-    "",
-    `**Score: ${report.score} / ${report.maxScore}**${report.status === "graded" ? "" : ` (${report.status})`}`,
-    "",
-    "| exercise | points | result |",
-    "| --- | ---: | --- |",
-    ...report.exercises.map((e) => `| ${e.id} | ${e.earned} / ${e.points} | ${e.messages.length === 0 ? "passed" : e.messages.map((m) => m.replace(/\|/g, "\\|")).join("<br>")} |`),
-  ];
-  if (report.notes.length > 0) lines.push("", "## Notes", "", ...report.notes.map((n) => `- ${n}`));
-  return lines.join("\n") + "\n";
-}
-
-const csvCell = (value: string | number) => (/[",\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
-
-/** The class CSV: one row per student, one column per exercise, total, status and notes. */
-export function classCsv(release: ReleaseManifest, reports: StudentReport[]): string {
-  const header = ["student", ...release.exercises.map((e) => `${e.id} (${e.points})`), `total (${release.totalPoints})`, "status", "notes"];
-  const rows = reports.map((r) => [r.student, ...r.exercises.map((e) => e.earned), r.score, r.status, r.notes.join(" ")]);
-  return [header, ...rows].map((row) => row.map(csvCell).join(",")).join("\n") + "\n";
-}
-
-/** Grades a batch and writes class.csv; returns the reports in order. */
-export function gradeBatch(files: string[], options: GradeOptions, onReport?: (report: StudentReport) => void): StudentReport[] {
-  const reports: StudentReport[] = [];
+/** Ids for every submission, unique (a repeated id gets -2, -3 ...), in the order given. */
+export function assignIds(files: string[], notebookName: string): Submission[] {
   const used = new Set<string>();
-  for (const file of files) {
-    let student = studentId(file, options.release.notebook);
-    for (let n = 2; used.has(student); n++) student = `${studentId(file, options.release.notebook)}-${n}`;
+  return files.map((file) => {
+    const base = studentId(file, notebookName);
+    let student = base;
+    for (let n = 2; used.has(student); n++) student = `${base}-${n}`;
     used.add(student);
-    const report = gradeSubmission(file, student, options);
-    reports.push(report);
-    onReport?.(report);
-  }
-  fs.mkdirSync(options.outDir, { recursive: true });
-  fs.writeFileSync(path.join(options.outDir, "class.csv"), classCsv(options.release, reports));
-  try {
-    fs.rmdirSync(scratchRoot); // only when empty: another grading run may be using it
-  } catch {
-    // not empty or not there
-  }
-  return reports;
+    return { file, student };
+  });
+}
+
+/** The deterministic slice `index` of `count` (1-based): every count-th submission by student id. */
+export function shardOf(submissions: Submission[], index: number, count: number): Submission[] {
+  return [...submissions].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0)).filter((_, i) => i % count === index - 1);
 }
 
 /** Files and folders on the command line -> submission files (every .ipynb in a folder, checkpoints skipped). */
 export function collectSubmissions(args: string[]): string[] {
   const files: string[] = [];
-  const walk = (entry: string) => {
+  const walk = (entry: string, explicit: boolean) => {
     const stat = fs.statSync(entry);
     if (stat.isDirectory()) {
-      for (const child of fs.readdirSync(entry).sort()) if (child !== ".ipynb_checkpoints") walk(path.join(entry, child));
-    } else if (entry.endsWith(".ipynb") || args.includes(entry)) files.push(entry);
+      for (const child of fs.readdirSync(entry).sort()) if (child !== ".ipynb_checkpoints") walk(path.join(entry, child), false);
+    } else if (stat.isFile() && (explicit || entry.endsWith(".ipynb"))) files.push(entry);
   };
   for (const arg of args) {
     if (!fs.existsSync(arg)) throw new Error(`submission not found: ${arg}`);
-    walk(arg);
+    walk(arg, true);
   }
   return files;
 }
 
-function main(args: string[]): number {
-  const usage = "usage: npm run grade -- --release build/assignments/<name>.release.json [--instructor NB] [--out DIR] [--cell-timeout S] [--time-limit S] [--memory-mb M] <submissions...>";
-  const flags: Record<string, string> = {};
-  const submissions: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const name = args[i].startsWith("--") ? args[i].slice(2) : null;
-    if (name === null) submissions.push(args[i]);
-    else if (!["release", "instructor", "out", "cell-timeout", "time-limit", "memory-mb"].includes(name) || args[i + 1] === undefined) {
-      console.error(`grade: bad option ${args[i]}\n${usage}`);
-      return 2;
-    } else flags[name] = args[++i];
+/** Writes one file of the output, never throwing: a failure is returned for the summary. */
+function writeOutput(file: string, text: string): string | null {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return null;
+  } catch (error) {
+    return `could not write ${file}: ${(error as Error).message}`;
   }
-  if (!flags.release || submissions.length === 0) {
-    console.error(`grade: ${!flags.release ? "--release is required" : "no submissions given"}\n${usage}`);
+}
+
+/** Runs the harness for one submission; resolves with its result, or rejects with what went wrong. */
+function runHarness(job: HarnessJob, limits: Limits): Promise<{ result: HarnessResult; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, "grading", "harness.js")], { stdio: ["pipe", "ignore", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-20000)));
+    (child.stdio[3] as NodeJS.ReadableStream).on("data", (chunk: Buffer) => chunks.push(chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), (limits.timeLimitSeconds + 120) * 1000);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      try {
+        if (code !== 0) throw new Error(`the harness ended with ${signal ?? `exit code ${code}`}`);
+        resolve({ result: JSON.parse(Buffer.concat(chunks).toString("utf8")) as HarnessResult, stderr });
+      } catch (error) {
+        reject(new Error(`${(error as Error).message}\n${stderr}`));
+      }
+    });
+    child.stdin!.on("error", () => {});
+    child.stdin!.end(JSON.stringify(job));
+  });
+}
+
+/** Removes cgroups a harness left behind (it was killed): their names start with the run id. */
+function removeLeftCgroups(plan: SandboxPlan, runId: string): void {
+  if (!plan.cgroup) return;
+  const parents = plan.cgroup.version === 1 ? [plan.cgroup.memory, plan.cgroup.pids] : [plan.cgroup.parent];
+  for (const parent of parents) {
+    for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
+      if (!name.startsWith(`seqlab-grade-${runId}-`)) continue;
+      const procs = path.join(parent, name, "cgroup.procs");
+      for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
+        try {
+          process.kill(Number(pid), "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+      try {
+        fs.rmdirSync(path.join(parent, name));
+      } catch {
+        // busy a little longer; harmless
+      }
+    }
+  }
+}
+
+/** Grades one submission and writes its report, feedback and executed notebook; never throws. */
+export async function gradeSubmission(submission: Submission, options: GradeOptions): Promise<StudentReport> {
+  const { release, outDir } = options;
+  const started = Date.now();
+  const shown = path.relative(process.cwd(), path.resolve(submission.file)) || submission.file;
+  const report = emptyReport(submission.student, shown, release, describeLimits(options.plan, options.limits));
+  const log: string[] = [];
+  let executed: Notebook | null = null;
+  let notebook: Notebook | null = null;
+  try {
+    notebook = readNotebook(submission.file);
+  } catch (error) {
+    report.status = "invalid";
+    report.notes.push("Not gradable: the file is not a Jupyter notebook (nbformat 4), or it is too large.");
+    log.push(`not gradable: ${(error as Error).message}`);
+  }
+  if (notebook) {
+    const runId = randomBytes(6).toString("hex");
+    try {
+      const graded = buildGradedNotebook(notebook, release, options.instructorCells);
+      report.notes.push(...graded.notes);
+      const job: HarnessJob = { student: submission.student, runId, sequence: graded.sequence, solutionNames: release.solutionNames, plan: options.plan, limits: options.limits };
+      const { result, stderr } = await runHarness(job, options.limits);
+      scoreReport(report, release, result, graded.solutionPositions);
+      log.push(result.log);
+      if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
+      executed = { ...notebook, cells: result.executed, metadata: { ...notebook.metadata, kernelspec: options.instructorMetadata.kernelspec } };
+    } catch (error) {
+      report.status = "error";
+      report.notes.push("The grader could not grade this submission; the instructor has the details.");
+      report.exercises.forEach((e) => {
+        e.earned = 0;
+        e.messages = ["not graded"];
+      });
+      report.score = 0;
+      log.push(`grader error: ${(error as Error).stack ?? error}`);
+    } finally {
+      removeLeftCgroups(options.plan, runId);
+    }
+  }
+  report.seconds = Math.round((Date.now() - started) / 100) / 10;
+  const problems = [
+    writeOutput(path.join(outDir, "reports", `${report.student}.json`), JSON.stringify(report, null, 2) + "\n"),
+    writeOutput(path.join(outDir, "feedback", `${report.student}.md`), feedbackMarkdown(report)),
+    log.length > 0 ? writeOutput(path.join(outDir, "logs", `${report.student}.log`), log.join("\n\n") + "\n") : null,
+    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), JSON.stringify(executed, null, 1) + "\n") : null,
+  ].filter((p): p is string => p !== null);
+  for (const problem of problems) console.error(`grade: ${problem}`);
+  return report;
+}
+
+/** Grades submissions `jobs` at a time; calls `onReport` as each finishes; writes class.csv and shard.json. */
+export async function gradeBatch(submissions: Submission[], options: GradeOptions, onReport?: (report: StudentReport, done: number) => void, shard?: { index: number; count: number }): Promise<StudentReport[]> {
+  const reports: StudentReport[] = new Array(submissions.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < submissions.length) {
+      const i = next++;
+      reports[i] = await gradeSubmission(submissions[i], options);
+      onReport?.(reports[i], ++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, submissions.length)) }, worker));
+  writeOutput(path.join(options.outDir, "class.csv"), classCsv(options.release, reports));
+  const summary = {
+    release: options.releaseHash,
+    notebook: options.release.notebook,
+    exercises: options.release.exercises.map((e) => ({ id: e.id, points: e.points })),
+    totalPoints: options.release.totalPoints,
+    shard: shard ? `${shard.index}/${shard.count}` : "1/1",
+    students: reports.map((r) => r.student),
+    gradedAt: new Date().toISOString(),
+    limits: describeLimits(options.plan, options.limits),
+  };
+  writeOutput(path.join(options.outDir, "shard.json"), JSON.stringify(summary, null, 2) + "\n");
+  return reports;
+}
+
+/** Combines shard folders (each with shard.json and reports/) into one class.csv; throws on a mismatch. */
+export function mergeShards(dirs: string[], outDir: string): { students: number; csv: string } {
+  const shards = dirs.map((dir) => {
+    const file = path.join(dir, "shard.json");
+    if (!fs.existsSync(file)) throw new Error(`${dir} has no shard.json: is it the --out folder of a grade run?`);
+    return { dir, summary: JSON.parse(fs.readFileSync(file, "utf8")) as { release: string; notebook: string; shard: string; students: string[]; exercises: { id: string; points: number }[]; totalPoints: number } };
+  });
+  const releases = new Set(shards.map((s) => s.summary.release));
+  if (releases.size !== 1) throw new Error(`the shards were graded against different releases (${[...releases].map((r) => r.slice(0, 12)).join(", ")}); grade them all with the same manifest`);
+  const counts = new Set(shards.map((s) => s.summary.shard.split("/")[1]));
+  if (counts.size !== 1) throw new Error(`the shards split the class differently (${shards.map((s) => s.summary.shard).join(", ")})`);
+  const count = Number([...counts][0]);
+  const indexes = shards.map((s) => Number(s.summary.shard.split("/")[0])).sort((a, b) => a - b);
+  const expected = Array.from({ length: count }, (_, i) => i + 1);
+  if (indexes.join(",") !== expected.join(",")) throw new Error(`expected shards ${expected.join(", ")} of ${count} once each, got ${indexes.join(", ")}`);
+  const reports: StudentReport[] = [];
+  const seen = new Set<string>();
+  for (const { dir, summary } of shards) {
+    for (const student of summary.students) {
+      if (seen.has(student)) throw new Error(`student ${student} appears in two shards`);
+      seen.add(student);
+      reports.push(JSON.parse(fs.readFileSync(path.join(dir, "reports", `${student}.json`), "utf8")) as StudentReport);
+    }
+  }
+  reports.sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
+  const csv = path.join(outDir, "class.csv");
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(csv, classCsv(shards[0].summary, reports));
+  return { students: reports.length, csv };
+}
+
+/** A progress line: done/total, problems, ETA; redrawn in place on a terminal, one line per update otherwise. */
+function progressReporter(total: number, jobs: number): (report: StudentReport, done: number) => void {
+  const started = Date.now();
+  let problems = 0;
+  const tty = process.stderr.isTTY;
+  return (report, done) => {
+    if (report.status !== "graded") problems++;
+    const elapsed = (Date.now() - started) / 1000;
+    const eta = done < total ? Math.round((elapsed / done) * (total - done)) : 0;
+    const line = `grade: ${done}/${total} done, ${problems} not fully graded, ${elapsed.toFixed(0)} s elapsed${done < total ? `, about ${eta >= 60 ? `${Math.floor(eta / 60)} min ${eta % 60} s` : `${eta} s`} left` : ""} (${jobs} at a time)`;
+    const student = `grade: ${report.student}: ${report.score} / ${report.maxScore} (${report.status}, ${report.seconds} s)`;
+    if (tty) process.stderr.write(`\r\x1b[K${student}\n${line}`);
+    else console.error(`${student}\n${line}`);
+    if (tty && done === total) process.stderr.write("\n");
+  };
+}
+
+const HELP = `usage: npm run grade -- --release <name>.release.json [options] <submissions...>
+       npm run grade -- merge --out DIR <shard folders...>
+
+Grades each submission (a .ipynb file, or a folder of them) in its own sandbox and writes, under
+--out: class.csv, reports/<student>.json, feedback/<student>.md (for students),
+executed/<student>.ipynb and logs/<student>.log (instructor-only).
+
+options:
+  --release FILE        the release manifest written by npm run assign (required)
+  --key FILE            the release key (default: beside the manifest, <name>.release.key;
+                        or set SEQLAB_RELEASE_KEY)
+  --instructor NB       the instructor notebook (default: the one named in the manifest)
+  --out DIR             where results go (default: build/grades/<name>)
+  --jobs N              submissions graded at once (default: the number of cores, ${cpuCount()} here)
+  --shard I/N           grade only slice I of N (by student id), for several machines;
+                        combine the folders afterwards with: npm run grade -- merge
+  --cell-timeout S      seconds per cell (default ${defaultLimits.cellSeconds})
+  --time-limit S        seconds per submission (default ${defaultLimits.timeLimitSeconds})
+  --memory-mb M         memory per submission, native memory included (default ${defaultLimits.memoryMb})
+  --processes N         processes and threads per submission (default ${defaultLimits.processes})
+  --tmp-mb M            size of the sandbox's /tmp and work folder (default ${defaultLimits.tmpMb})
+  --output-mb M         output a submission may produce (default ${defaultLimits.outputMb})
+  --unsafe-no-sandbox   grade without bubblewrap: ONLY for work you trust
+  -h, --help            this text`;
+
+function positiveNumber(values: Record<string, unknown>, flag: string, fallback: number): number {
+  const raw = values[flag];
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!(value > 0) || !Number.isFinite(value)) throw new Error(`--${flag} must be a positive number (got ${JSON.stringify(raw)})`);
+  return value;
+}
+
+async function mergeMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { out: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.out || positionals.length === 0) {
+    console.error(`grade merge: ${!values.out ? "--out is required" : "name the shard folders"}\n${HELP}`);
     return 2;
   }
+  const { students, csv } = mergeShards(positionals, path.resolve(values.out));
+  console.log(`grade merge: ${students} student(s) from ${positionals.length} shard(s) -> ${csv}`);
+  return 0;
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args[0] === "merge") {
+    try {
+      return await mergeMain(args.slice(1));
+    } catch (error) {
+      console.error(`grade merge: ${(error as Error).message}`);
+      return 2;
+    }
+  }
   let options: GradeOptions;
-  let files: string[];
+  let submissions: Submission[];
+  let shard: { index: number; count: number } | undefined;
   try {
-    const release = JSON.parse(fs.readFileSync(flags.release, "utf8")) as ReleaseManifest;
-    const instructorPath = flags.instructor ?? path.resolve(repoRoot, release.instructorNotebook);
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        release: { type: "string" },
+        key: { type: "string" },
+        instructor: { type: "string" },
+        out: { type: "string" },
+        jobs: { type: "string" },
+        shard: { type: "string" },
+        "cell-timeout": { type: "string" },
+        "time-limit": { type: "string" },
+        "memory-mb": { type: "string" },
+        processes: { type: "string" },
+        "tmp-mb": { type: "string" },
+        "output-mb": { type: "string" },
+        "unsafe-no-sandbox": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!values.release || positionals.length === 0) throw new Error(`${!values.release ? "--release is required" : "no submissions given"}\n${HELP}`);
+    const releaseText = fs.readFileSync(values.release, "utf8");
+    const release = parseManifest(releaseText, values.release);
+    const keyFile = values.key ?? keyPathFor(values.release);
+    const key = readReleaseKey(keyFile);
+    const instructorPath = values.instructor ?? path.resolve(repoRoot, release.instructorNotebook);
     const instructor = readNotebook(instructorPath);
-    checkInstructor(release, instructor);
-    const jupyter = findJupyter();
-    if (!jupyter) throw new Error(`Jupyter (nbconvert, nbclient, jupyter_client) was not found.\n${installInstructions()}`);
-    const problem = kernelProblem();
-    if (problem) throw new Error(problem);
-    const number = (flag: string, fallback: number) => {
-      const value = flags[flag] === undefined ? fallback : Number(flags[flag]);
-      if (!(value > 0)) throw new Error(`--${flag} must be a positive number`);
-      return value;
+    const instructorCells = verifyInstructor(release, instructor, key, path.basename(instructorPath));
+    const limits: Limits = {
+      cellSeconds: positiveNumber(values, "cell-timeout", defaultLimits.cellSeconds),
+      timeLimitSeconds: positiveNumber(values, "time-limit", defaultLimits.timeLimitSeconds),
+      memoryMb: positiveNumber(values, "memory-mb", defaultLimits.memoryMb),
+      processes: Math.floor(positiveNumber(values, "processes", defaultLimits.processes)),
+      tmpMb: positiveNumber(values, "tmp-mb", defaultLimits.tmpMb),
+      outputMb: positiveNumber(values, "output-mb", defaultLimits.outputMb),
     };
+    const plan = planSandbox(repoRoot, values["unsafe-no-sandbox"] === true, limits);
+    if (isRefusal(plan)) throw new Error(`refusing to grade untrusted work: ${plan.problem}.\n  Fix: ${plan.fix}`);
+    const outDir = path.resolve(values.out ?? path.join(gradesDir, release.notebook.replace(/\.ipynb$/, "")));
+    const files = collectSubmissions(positionals);
+    assertOutsideBinds(plan, [
+      { label: "the instructor notebook", file: instructorPath },
+      { label: "the release manifest", file: values.release },
+      { label: "the release key", file: keyFile },
+      { label: "the output folder", file: outDir },
+      ...files.map((file) => ({ label: "the submission", file })),
+    ]);
+    if (values.shard !== undefined) {
+      const match = /^(\d+)\/(\d+)$/.exec(values.shard);
+      if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) throw new Error(`--shard must be I/N with 1 <= I <= N (got ${JSON.stringify(values.shard)})`);
+      shard = { index: Number(match[1]), count: Number(match[2]) };
+    }
+    const all = assignIds(files, release.notebook);
+    submissions = shard ? shardOf(all, shard.index, shard.count) : all;
+    const jobs = Math.floor(positiveNumber(values, "jobs", cpuCount()));
     options = {
       release,
-      instructor,
-      jupyter,
-      outDir: path.resolve(flags.out ?? path.join(gradesDir, release.notebook.replace(/\.ipynb$/, ""))),
-      cellTimeoutSeconds: number("cell-timeout", 60),
-      timeLimitSeconds: number("time-limit", 600),
-      memoryMb: number("memory-mb", 1024),
+      releaseHash: createHash("sha256").update(releaseText).digest("hex"),
+      instructorCells,
+      instructorMetadata: instructor.metadata,
+      outDir,
+      plan,
+      limits,
+      jobs,
     };
-    files = collectSubmissions(submissions);
+    if (jobs * limits.memoryMb > os.totalmem() / 1048576) console.warn(`grade: warning: ${jobs} jobs x ${limits.memoryMb} MB is more than this machine's ${Math.round(os.totalmem() / 1048576)} MB; lower --jobs or --memory-mb`);
   } catch (error) {
     console.error(`grade: ${(error as Error).message}`);
     return 2;
   }
-  const reports = gradeBatch(files, options, (r) => console.log(`grade: ${r.student}: ${r.score} / ${r.maxScore} (${r.status}, ${r.seconds} s)${r.notes.length ? " - " + r.notes.join(" ") : ""}`));
+  console.log(`grade: ${options.release.notebook}: ${submissions.length} submission(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ""}, ${options.jobs} at a time`);
+  for (const [what, how] of Object.entries(describeLimits(options.plan, options.limits))) console.log(`  ${what}: ${how}`);
+  const reports = await gradeBatch(submissions, options, progressReporter(submissions.length, options.jobs), shard);
   const shown = path.relative(process.cwd(), options.outDir) || options.outDir;
   console.log(`grade: ${reports.length} submission(s); class CSV: ${path.join(shown, "class.csv")}, reports/ and feedback/ beside it`);
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
