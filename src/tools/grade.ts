@@ -96,7 +96,8 @@ function writeOutput(file: string, text: string): string | null {
 /** Runs the harness for one submission; resolves with its result, or rejects with what went wrong. */
 function runHarness(job: HarnessJob, limits: Limits): Promise<{ result: HarnessResult; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, "grading", "harness.js")], { stdio: ["pipe", "ignore", "pipe", "pipe"] });
+    // The compiled harness, also when this module runs from source (tests).
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "tools", "grading", "harness.js")], { stdio: ["pipe", "ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-20000)));

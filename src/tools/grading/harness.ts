@@ -153,7 +153,9 @@ class Sandbox {
     const { plan, limits } = job;
     this.cgroup = plan.cgroup ? new SandboxCgroup(plan.cgroup, `seqlab-grade-${job.runId}-${number}`, limits) : null;
     // Without bubblewrap the agent runs in a scratch folder inside the repository, so "seqlab" resolves.
-    this.scratch = plan.kind === "none" ? fs.mkdtempSync(path.join(plan.repoRoot, "build", "grades", ".scratch-")) : null;
+    const scratchParent = path.join(plan.repoRoot, "build", "grades");
+    if (plan.kind === "none") fs.mkdirSync(scratchParent, { recursive: true });
+    this.scratch = plan.kind === "none" ? fs.mkdtempSync(path.join(scratchParent, ".scratch-")) : null;
     const agent = path.join(__dirname, "agent.js");
     const { command, args } = sandboxCommand(plan, limits, agent, this.cgroup?.procsFiles ?? []);
     this.child = spawn(command, args, {
@@ -364,7 +366,15 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
       if (sandbox) await sandbox.exited;
       if (timeLeft() <= 0) return "time-limit";
       if (starts >= MAX_STARTS) return lastStop;
-      const current = (sandbox = new Sandbox(job, ++starts, log));
+      let current: Sandbox;
+      try {
+        current = sandbox = new Sandbox(job, ++starts, log);
+      } catch (error) {
+        log(`[grader] sandbox ${starts} could not be started: ${(error as Error).message}`);
+        sandbox = null;
+        lastStop = "start-failed";
+        continue;
+      }
       const ready = await current.ready(Math.min(START_TIMEOUT_MS, timeLeft()));
       if (isFatal(ready)) {
         lastStop = ready.fatal === "cell-timeout" ? "start-failed" : ready.fatal;

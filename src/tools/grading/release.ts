@@ -17,7 +17,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { sourceOf, toSourceLines, type Cell, type Notebook } from "../notebook";
-import { hasRegion, markerOf, parseRegions, regionLines, replaceRegions, withoutMarkerLines, type SourceLine } from "./markers";
+import { hasRegion, parseRegions, regionLines, replaceRegions, withoutMarkerLines, type SourceLine } from "./markers";
 import { isTestRole, markingOf, type Marking, type Role } from "./marking";
 import { topLevelDeclarations, unresolvedNames, type SolutionName } from "./names";
 
@@ -153,7 +153,7 @@ const identifying = (line: string) => line.length >= 12 && /[A-Za-z0-9]/.test(li
  * (a copy in a markdown cell, an output, metadata). Lines that are also released on purpose (the
  * same assertion in a visible test) do not count.
  */
-function checkNoLeak(student: Notebook, marked: MarkedCell[], releasedSources: string[], name: string): void {
+function checkNoLeak(student: Notebook, origins: number[], marked: MarkedCell[], releasedSources: string[], name: string): void {
   const released = new Set(releasedSources.flatMap((text) => text.split("\n").map((line) => line.trim())));
   const secrets = new Map<string, MarkedCell>();
   for (const cell of marked) for (const line of regionLines(cell.lines)) if (identifying(line) && !released.has(line)) secrets.set(line, cell);
@@ -161,7 +161,7 @@ function checkNoLeak(student: Notebook, marked: MarkedCell[], releasedSources: s
     const texts = stringsIn({ source: cell.source, outputs: cell.outputs ?? [], metadata: cell.metadata, attachments: (cell as any).attachments ?? {} });
     for (const [line, from] of secrets) {
       if (texts.some((text) => text.includes(line))) {
-        throw new Error(`${name}, cell ${index + 1}: the student version still contains ${JSON.stringify(line)} from the ${from.marking.role === "solution" ? "solution" : "hidden tests"} of "${from.marking.exercise}" (cell ${from.index + 1}); remove it there (or its output) and release again`);
+        throw new Error(`${name}, cell ${origins[index] + 1}: the student version still contains ${JSON.stringify(line)} from the ${from.marking.role === "solution" ? "solution" : "hidden tests"} of "${from.marking.exercise}" (cell ${from.index + 1}); remove it there (or its output) and release again`);
       }
     }
   });
@@ -196,6 +196,8 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
   const releasedSources: string[] = [];
   let anchor: string | null = null;
   const studentCells: Cell[] = [];
+  const origins: number[] = []; // instructor cell index of each student cell, for messages
+  const nbgraderIds = new Set<string>();
   instructor.cells.forEach((original, index) => {
     const cell: Cell = JSON.parse(JSON.stringify(original));
     if (cell.cell_type === "code") {
@@ -206,6 +208,7 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
     if (!mark || !isTestRole(mark.marking.role)) anchor = cell.id ?? anchor;
     if (!mark) {
       studentCells.push(cell);
+      origins.push(index);
       return;
     }
     const { marking } = mark;
@@ -222,10 +225,11 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
       let exercise = exercises.get(marking.exercise);
       if (!exercise) exercises.set(marking.exercise, (exercise = { id: marking.exercise, points: NaN, solutionCells: [], testCells: [], fromNbgraderSolutionOnly: true }));
       if (!nbgraderSolution) exercise.fromNbgraderSolutionOnly = false;
-      if (marking.points !== undefined) {
-        if (!Number.isNaN(exercise.points) && original.metadata?.nbgrader && !original.metadata?.seqlab) throw new Error(`${name}, cell ${index + 1}: nbgrader grade_id "${marking.exercise}" is used by two test cells; grade ids must be unique`);
-        if (Number.isNaN(exercise.points)) exercise.points = marking.points;
+      if (original.metadata?.nbgrader && !original.metadata?.seqlab) {
+        if (nbgraderIds.has(marking.exercise)) throw new Error(`${name}, cell ${index + 1}: nbgrader grade_id "${marking.exercise}" is used by two cells; grade ids must be unique`);
+        nbgraderIds.add(marking.exercise);
       }
+      if (marking.points !== undefined && Number.isNaN(exercise.points)) exercise.points = marking.points;
       (marking.role === "solution" ? exercise.solutionCells : exercise.testCells).push(mark.id);
     }
     if (text === null) return; // hidden-tests: dropped whole
@@ -233,6 +237,7 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
     cell.source = toSourceLines(text);
     if (marking.role !== "solution") cell.metadata = { ...cell.metadata, editable: false, deletable: false };
     studentCells.push(cell);
+    origins.push(index);
   });
   const entries: ExerciseEntry[] = [];
   for (const { fromNbgraderSolutionOnly, ...exercise } of exercises.values()) {
@@ -246,7 +251,7 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
   const solutionNames = [...new Map(marked.filter((c) => c.marking.role === "solution").flatMap((c) => topLevelDeclarations(gradedText(c))).map((n) => [n.name, n])).values()];
   checkTestCellNames(marked, solutionNames, repoRoot, name);
   const student: Notebook = { ...instructor, cells: studentCells };
-  checkNoLeak(student, marked, releasedSources, name);
+  checkNoLeak(student, origins, marked, releasedSources, name);
   const manifest: ReleaseManifest = {
     format: RELEASE_FORMAT,
     notebook: name,
@@ -299,6 +304,3 @@ export function verifyInstructor(manifest: ReleaseManifest, instructor: Notebook
   if (!sameHex(wholeHmac(key, manifest.cells), manifest.instructorHmac)) throw new Error(`the release manifest's cells were edited after \`npm run assign\` wrote it, or the key is not this release's`);
   return marked;
 }
-
-/** Marker text in an ordinary (unmarked) line is fine; this tells whether a student cell still has a stub. */
-export const isMarkerLine = (line: string) => markerOf(line) !== null;

@@ -73,7 +73,7 @@ export function emptyReport(student: string, submission: string, release: Releas
   };
 }
 
-const describe = (test: TestReport) => `${test.test}: ${VERDICTS[test.kind ?? "not-run"]}${test.reason ? ` (the code ${STOP_REASONS[test.reason]})` : ""}`;
+const describe = (test: TestReport) => `${test.test}: ${VERDICTS[test.kind ?? "not-run"]}${test.reason && test.kind !== "timed-out" ? ` (the code ${STOP_REASONS[test.reason]})` : ""}`;
 
 /** Fills a report's scores from the harness result. Fail closed: a test cell without a "passed" verdict scores nothing. */
 export function scoreReport(report: StudentReport, release: ReleaseManifest, result: HarnessResult, solutionPositions: Record<string, number>): void {
