@@ -138,6 +138,7 @@ export function sandboxEnvironment(plan: SandboxPlan, limits: Limits): Record<st
   return {
     PATH: "/usr/local/bin:/usr/bin:/bin",
     HOME: plan.workDir,
+    PWD: plan.workDir, // bwrap sets it after --chdir anyway; listed so this is the whole environment
     TMPDIR: "/tmp",
     LANG: "C.UTF-8",
     NODE_OPTIONS: `--max-old-space-size=${limits.memoryMb}`,

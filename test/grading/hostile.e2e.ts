@@ -132,7 +132,7 @@ test("the sandbox sees no instructor notebook, manifest, key, other submission o
   assert.deepEqual(seen.found, []);
   assert.deepEqual(seen.readable, []);
   assert.equal(seen.solutionVisible, false);
-  assert.deepEqual(seen.env, ["HOME", "LANG", "NODE_OPTIONS", "PATH", "TMPDIR"]);
+  assert.deepEqual(seen.env, ["HOME", "LANG", "NODE_OPTIONS", "PATH", "PWD", "TMPDIR"]);
   assert.equal(seen.uid, 65534);
   assert.deepEqual(score("snoop"), { truncate: 0, clip: 0 });
 });
