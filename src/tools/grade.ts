@@ -66,18 +66,26 @@ export function shardOf(submissions: Submission[], index: number, count: number)
   return [...submissions].sort((a, b) => (a.student < b.student ? -1 : a.student > b.student ? 1 : 0)).filter((_, i) => i % count === index - 1);
 }
 
-/** Files and folders on the command line -> submission files (every .ipynb in a folder, checkpoints skipped). */
+/**
+ * Files and folders on the command line -> submission files: every regular .ipynb file in a
+ * folder (checkpoints skipped; links inside folders are not followed, so a submitted link cannot
+ * make the grader read elsewhere). A named path that is not a file or folder is refused.
+ */
 export function collectSubmissions(args: string[]): string[] {
   const files: string[] = [];
-  const walk = (entry: string, explicit: boolean) => {
-    const stat = fs.statSync(entry);
-    if (stat.isDirectory()) {
-      for (const child of fs.readdirSync(entry).sort()) if (child !== ".ipynb_checkpoints") walk(path.join(entry, child), false);
-    } else if (stat.isFile() && (explicit || entry.endsWith(".ipynb"))) files.push(entry);
+  const walk = (dir: string) => {
+    for (const child of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, child.name);
+      if (child.isDirectory() && child.name !== ".ipynb_checkpoints") walk(full);
+      else if (child.isFile() && child.name.endsWith(".ipynb")) files.push(full);
+    }
   };
   for (const arg of args) {
     if (!fs.existsSync(arg)) throw new Error(`submission not found: ${arg}`);
-    walk(arg, true);
+    const stat = fs.statSync(arg);
+    if (stat.isDirectory()) walk(arg);
+    else if (stat.isFile()) files.push(arg);
+    else throw new Error(`${arg} is not a file or folder`);
   }
   return files;
 }
