@@ -377,7 +377,7 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
       }
       const ready = await current.ready(Math.min(START_TIMEOUT_MS, timeLeft()));
       if (isFatal(ready)) {
-        lastStop = ready.fatal === "cell-timeout" ? "start-failed" : ready.fatal;
+        lastStop = ready.fatal === "memory" || ready.fatal === "output" ? ready.fatal : "start-failed";
         continue;
       }
       if (starts > 1) log(`[grader] sandbox ${starts}: running the student cells before cell ${upTo + 1} again`);
