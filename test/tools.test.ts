@@ -29,7 +29,7 @@ test("course and lab without Jupyter say so and how to install it", () => {
 test("a missing, broken or stale kernelspec is reported with the fix", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seqlab-kernel-"));
   const spec = path.join(dir, "kernel.json");
-  assert.match(kernelProblem(spec) ?? "", /The tslab kernel is not registered for this project .*Run: npm run setup/);
+  assert.match(kernelProblem(spec) ?? "", /The seqlab kernel is not registered for this project .*Run: npm run setup/);
   fs.writeFileSync(spec, "{not json");
   assert.match(kernelProblem(spec) ?? "", /kernel\.json is not valid JSON .*Run: npm run setup/);
   fs.writeFileSync(spec, JSON.stringify({ argv: [process.execPath, "/moved/away/tslab", "kernel"] }));
