@@ -258,12 +258,14 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`setup: ${error instanceof SetupError ? error.message : (error as Error).stack ?? String(error)}`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`setup: ${error instanceof SetupError ? error.message : (error as Error).stack ?? String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
