@@ -340,6 +340,11 @@ async function runNotebookInLab(name: string): Promise<Seen> {
     });
     await page.setViewportSize({ width: 1280, height: Math.min(height, 16_000) });
     await page.waitForTimeout(1_000);
+    await page.evaluate(() => {
+      const scroller = document.querySelector(".jp-NotebookPanel .jp-WindowedPanel-outer");
+      if (scroller) scroller.scrollTop = 0;
+    });
+    await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(screenshotDir, name.replace(/\.ipynb$/, ".png")) });
 
     await lab.api("DELETE", `/api/sessions/${session.id}`); // stops the kernel
