@@ -131,6 +131,28 @@ test("setup when pip cannot reach an index: one message naming the index and the
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test("setup as root on Debian when pip cannot reach an index: falls back to Debian's packages with apt-get", { skip: (process.getuid?.() !== 0 || !fs.existsSync("/etc/debian_version")) && "needs root on Debian" }, () => {
+  const python3 = findOnPath("python3");
+  assert.ok(python3, "python3 is not on PATH");
+  const real = spawnSync(python3, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).stdout.trim();
+  const dir = scratchCheckout();
+  // A stand-in apt-get that records its arguments: the route is checked without changing the machine.
+  const log = path.join(dir, "apt-get.log");
+  const fakeApt = path.join(dir, "apt-get");
+  fs.writeFileSync(fakeApt, `#!/bin/sh\necho "$@" >> ${log}\n`, { mode: 0o755 });
+  const env = cleanEnv({ PATH: binDir({ node: process.execPath, python3: real, "apt-get": fakeApt }), PIP_CONFIG_FILE: os.devNull, PIP_INDEX_URL: "http://127.0.0.1:9/", PIP_EXTRA_INDEX_URL: "", PIP_FIND_LINKS: "" });
+  const result = tool("setup", [], env, dir);
+  assert.deepEqual(fs.readFileSync(log, "utf8").trim().split("\n"), [
+    "update -qq",
+    "install -y -qq jupyter-nbconvert python3-nbconvert python3-nbclient jupyter-client jupyter-core python3-ipykernel jupyter-notebook fonts-dejavu-core",
+  ]);
+  assert.match(result.stderr, /^setup: pip could not reach a package index \(PIP_INDEX_URL=http:\/\/127\.0\.0\.1:9\/\), so JupyterLab 4 was not installed; installing Debian's Jupyter packages instead$/m);
+  // The stand-in installed nothing, so setup ends with the route it took and what is still missing.
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /setup: Jupyter is still missing after the route "Debian's packages \(apt-get\), because pip could not be used"\./);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test("lab refuses a port that is in use, with the fix, before starting anything", async () => {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -115,7 +115,8 @@ export function isNetworkFailure(pipOutput: string): boolean {
   );
 }
 
-type VenvResult = { ok: true } | { ok: false; kind: "no-python" | "no-venv" | "network" | "pip"; message: string };
+/** `message`: the problem and the fix, when nothing else can be done; `short`: the problem alone, when setup falls back. */
+type VenvResult = { ok: true } | { ok: false; kind: "no-python" | "no-venv" | "network" | "pip"; message: string; short: string };
 
 function basePython(): string | null {
   return findOnPath("python3") ?? findOnPath("python");
@@ -136,6 +137,7 @@ async function installIntoVenv(pins: Pin[]): Promise<VenvResult> {
         ok: false,
         kind: "no-python",
         message: "no Python 3 was found (looked for $VIRTUAL_ENV, $CONDA_PREFIX, .venv, and jupyter, python3, python on PATH), and JupyterLab needs one. Install Python 3 (e.g. `sudo apt-get install python3 python3-venv`, or python.org), then rerun: npm run setup",
+        short: "no Python 3 was found to create .venv with",
       };
     }
     console.log(`setup: creating .venv with ${base} (python -m venv)`);
@@ -146,6 +148,7 @@ async function installIntoVenv(pins: Pin[]): Promise<VenvResult> {
         ok: false,
         kind: "no-venv",
         message: `${base} cannot create a virtual environment (${(venv.stderr || venv.stdout).trim().split("\n").pop()}). Install the venv module (Debian/Ubuntu: \`sudo apt-get install python3-venv\`), or activate a venv/conda environment with Jupyter, then rerun: npm run setup`,
+        short: `${base} cannot create a virtual environment`,
       };
     }
   }
@@ -165,10 +168,12 @@ async function installIntoVenv(pins: Pin[]): Promise<VenvResult> {
       ok: false,
       kind: "network",
       message: `pip could not reach a package index (${indexDescription()}), so JupyterLab 4 could not be installed into .venv. Fix the network, proxy or PIP_INDEX_URL and rerun \`npm run setup\`; or, as root on Debian/Ubuntu, let setup install Debian's Jupyter packages (run it without --no-apt).`,
+      short: `pip could not reach a package index (${indexDescription()}), so JupyterLab 4 was not installed`,
     };
   }
   const tail = pip.output.trim().split("\n").slice(-3).join(" | ");
-  return { ok: false, kind: "pip", message: `pip failed to install ${specs.join(" ")} into .venv: ${tail}. Fix what pip reports, then rerun: npm run setup` };
+  const message = `pip failed to install ${specs.join(" ")} into .venv: ${tail}. Fix what pip reports, then rerun: npm run setup`;
+  return { ok: false, kind: "pip", message, short: message };
 }
 
 /** Points VS Code's Jupyter extension at the kernel: JUPYTER_PATH in the workspace's .env (other lines kept). */
@@ -224,10 +229,10 @@ async function main(args: string[]): Promise<number> {
     } else if (result.kind === "pip") {
       throw new SetupError(result.message);
     } else if (jupyter) {
-      console.warn(`setup: ${result.message}`);
+      console.warn(`setup: ${result.short}; using the Jupyter that is already installed`);
       route = `Jupyter already installed without JupyterLab 4 (${jupyter.source}), because pip could not be used`;
     } else if (canApt) {
-      console.warn(`setup: ${result.message}`);
+      console.warn(`setup: ${result.short}; installing Debian's Jupyter packages instead`);
       aptInstall(debianPackages, "pip could not be used");
       jupyter = findJupyter();
       route = "Debian's packages (apt-get), because pip could not be used";
