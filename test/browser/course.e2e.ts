@@ -222,7 +222,6 @@ async function runNotebookInLab(name: string): Promise<Seen> {
 
     const source = JSON.parse(fs.readFileSync(path.join(workDir, name), "utf8")) as { cells: ModelCell[] };
     const codeCells = source.cells.map((c, i) => ({ cell: c, number: i + 1 })).filter(({ cell }) => cell.cell_type === "code" && joined(cell.source).trim() !== "");
-    const before = fs.statSync(path.join(workDir, name)).mtimeMs;
 
     await page.getByRole("menuitem", { name: "Run", exact: true }).click();
     await page.getByRole("menuitem", { name: /^Run All Cells/ }).click();
@@ -258,6 +257,7 @@ async function runNotebookInLab(name: string): Promise<Seen> {
 
     // Save, then compare the page with the notebook JupyterLab wrote.
     await page.locator(".jp-NotebookPanel .jp-Notebook").first().click({ position: { x: 5, y: 5 } });
+    const before = fs.statSync(path.join(workDir, name)).mtimeMs;
     await page.keyboard.press("Control+s");
     const saved = await waitFor(
       async () => {

@@ -38,6 +38,8 @@ const LAB_SETTINGS: Record<string, unknown> = {
   // JupyterLab 4 renders only the cells in view by default; the test reads every output.
   "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": { windowingMode: "none" },
   "@jupyterlab/apputils-extension/notification.jupyterlab-settings": { fetchNews: "false", checkForUpdates: false },
+  // The test saves once, after the run; an autosave in the middle would be read as the result.
+  "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": { autosave: false },
 };
 
 export async function startJupyterLab(jupyter: JupyterInstall, rootDir: string): Promise<RunningLab> {
