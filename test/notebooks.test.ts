@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findJupyter } from "../src/tools/jupyter";
+import { findJupyter, kernelDisplayName, kernelName } from "../src/tools/jupyter";
 import { runNotebook, resolveNotebooks, type NotebookReport } from "../src/tools/course";
 
 const root = path.resolve(__dirname, "..");
@@ -33,7 +33,7 @@ interface Cell {
 const readNotebook = (file: string): { cells: Cell[]; metadata: Record<string, any> } => JSON.parse(fs.readFileSync(file, "utf8"));
 const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
 
-test("committed notebooks have no outputs, no execution counts, and the tslab kernelspec", () => {
+test("committed notebooks have no outputs, no execution counts, and the seqlab kernelspec", () => {
   const notebooks = [
     ...fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb")).map((f) => path.join(root, "notebooks", f)),
     ...fs.readdirSync(fixtures).filter((f) => f.endsWith(".ipynb")).map((f) => path.join(fixtures, f)),
@@ -42,7 +42,11 @@ test("committed notebooks have no outputs, no execution counts, and the tslab ke
   for (const file of notebooks) {
     const notebook = readNotebook(file);
     const name = path.relative(root, file);
-    assert.equal(notebook.metadata.kernelspec?.name, "tslab", `${name}: kernelspec must be tslab`);
+    assert.deepEqual(
+      { name: notebook.metadata.kernelspec?.name, display_name: notebook.metadata.kernelspec?.display_name },
+      { name: kernelName, display_name: kernelDisplayName },
+      `${name}: metadata.kernelspec must be {"name": "${kernelName}", "display_name": "${kernelDisplayName}", "language": "typescript"}`,
+    );
     notebook.cells.forEach((cell, i) => {
       if (cell.cell_type !== "code") return;
       assert.deepEqual(cell.outputs, [], `${name} cell ${i + 1} was committed with outputs`);

@@ -409,6 +409,8 @@ export function trajectory3d(points: readonly TrajectoryPoint3d[], options: Axis
     title: { text: options.title ?? "3D trajectories" },
     width: (options.width ?? DEFAULT_WIDTH) + 120,
     height: (options.height ?? DEFAULT_HEIGHT) + 160,
+    // Legend below the scene: on the right, long series names squeezed the 3D view to a strip.
+    legend: { orientation: "h" },
     scene: {
       xaxis: { title: { text: options.xTitle ?? "component 1" } },
       yaxis: { title: { text: options.yTitle ?? "component 2" } },

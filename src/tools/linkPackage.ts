@@ -1,29 +1,29 @@
 /**
- * Makes `import ... from "seqlab"` resolve from any folder of the repository (run after each
- * build). tslab compiles cells with the notebook's folder as rootDir and cannot import
- * `../src/*.ts`, so notebooks import the compiled package instead: this links
- * `node_modules/seqlab` to the repository root, whose package.json points `main`/`types` at
- * `dist/`. Node and TypeScript then find it by ordinary node_modules lookup.
+ * Where the repository is, and how `import ... from "seqlab"` resolves from any folder of it.
+ *
+ * tslab compiles cells with the notebook's folder as rootDir and cannot import `../src/*.ts`, so
+ * notebooks import the compiled package: package.json lists the repository itself as an npm
+ * workspace (`"workspaces": ["."]`), so npm links `node_modules/seqlab` -> `..` and records the
+ * link in package-lock.json (`"node_modules/seqlab": {"link": true}`). `npm install <pkg>`,
+ * `npm prune` and `npm ci` therefore keep it (test/packageLink.test.ts proves it). The package's
+ * `main`/`types` point at `dist/`, which node and TypeScript (moduleResolution node10) both follow.
  */
 import * as fs from "fs";
 import * as path from "path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
-export function linkPackage(root: string = repoRoot): string {
+/** Null when `node_modules/seqlab` resolves to the repository, else what is wrong and the fix. */
+export function packageLinkProblem(root: string = repoRoot): string | null {
   const link = path.join(root, "node_modules", "seqlab");
-  fs.mkdirSync(path.dirname(link), { recursive: true });
-  let current: string | null = null;
+  let target: string;
   try {
-    current = fs.readlinkSync(link);
+    target = fs.realpathSync(link);
   } catch {
-    current = null;
+    return `node_modules/seqlab is missing, so notebooks cannot import "seqlab". Run: npm install`;
   }
-  if (current !== "..") {
-    fs.rmSync(link, { recursive: true, force: true });
-    fs.symlinkSync("..", link, "dir");
+  if (target !== fs.realpathSync(root)) {
+    return `node_modules/seqlab points at ${target}, not at this repository (${root}). Run: npm install`;
   }
-  return link;
+  return null;
 }
-
-if (require.main === module) linkPackage();
