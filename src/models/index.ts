@@ -8,5 +8,7 @@ export type { SequenceModelOptions, SequenceBatch, GradientMethod, GradientOptio
 export { stepInputsFromTensor, stepInputsFromSequences, disposeStepInputs } from "./stepInputs";
 export type { StepInputs } from "./stepInputs";
 export { pca, trajectoryPoints, activationHeatmap } from "./hiddenAnalysis";
+export { readSequence, predictNext, readWithAndWithoutState, stateTrajectory, topTokens, formatTokenProbabilities } from "./reading";
+export type { StatefulStep, TokenProbability } from "./reading";
 export { assertShape } from "./checks";
 export type { PCA, HiddenStatePoint } from "./hiddenAnalysis";
