@@ -7,7 +7,7 @@ export { SequenceModel, disposeBatch } from "./sequenceModel";
 export type { SequenceModelOptions, SequenceBatch, GradientMethod, GradientOptions } from "./sequenceModel";
 export { stepInputsFromTensor, stepInputsFromSequences, disposeStepInputs } from "./stepInputs";
 export type { StepInputs } from "./stepInputs";
-export { pca, trajectoryPoints, activationHeatmap } from "./hiddenAnalysis";
+export { pca, trajectoryPoints, activationHeatmap, activationSummary } from "./hiddenAnalysis";
 export { readSequence, predictNext, readWithAndWithoutState, stateTrajectory, topTokens, formatTokenProbabilities } from "./reading";
 export type { StatefulStep, TokenProbability } from "./reading";
 export { assertShape } from "./checks";
