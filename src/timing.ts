@@ -8,7 +8,9 @@ import * as tf from "@tensorflow/tfjs";
 /**
  * Mean milliseconds per call of each task. Runs every task `warmup` times (not timed), then
  * `repeats` rounds in which each task runs once in turn. What a task returns is disposed (return
- * the tensors it made). `now` is the clock (performance.now by default).
+ * the tensors it made). A task must finish its work before it returns: true of the cpu, wasm and
+ * tensorflow backends; on an asynchronous one (webgl) read a value back with dataSync inside it.
+ * `now` is the clock (performance.now by default).
  */
 export function timeSideBySide(
   tasks: Record<string, () => tf.TensorContainer>,

@@ -55,7 +55,9 @@ export interface StatefulStep {
  * event (a fixed-input model that sees only the current event). Returns one row per event.
  */
 export function readWithAndWithoutState(model: SequenceModel, events: readonly (number | readonly number[])[]): StatefulStep[] {
-  if (!Array.isArray(events) || events.length === 0) throw new Error("readWithAndWithoutState: events must be a non-empty array of token ids or feature vectors");
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new Error(`readWithAndWithoutState: events must be a non-empty array of token ids or feature vectors, got ${Array.isArray(events) ? "an empty array" : typeof events}`);
+  }
   let h = tf.zeros([1, model.hiddenSize]) as tf.Tensor2D;
   const steps: StatefulStep[] = [];
   for (const event of events) {

@@ -55,6 +55,7 @@ test("readWithAndWithoutState: the carried state follows the trajectory; the wip
   assert.ok(maxDiff(steps[1].withoutState, steps[2].withoutState) === 0);
   assert.ok(maxDiff(steps[1].withState, steps[2].withState) > 1e-4);
   assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => readWithAndWithoutState(model, []), { message: "readWithAndWithoutState: events must be a non-empty array of token ids or feature vectors, got an empty array" });
   model.dispose();
 });
 
