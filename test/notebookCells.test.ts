@@ -1,7 +1,7 @@
 /**
  * Notebooks tell the story; logic lives in src/ with tests. This file enforces the part of that a
- * parser can see: outside graded-exercise cells (cell metadata `seqlab`), no code cell defines a
- * function (declaration, arrow or function expression, method) longer than five lines.
+ * parser can see: outside graded-exercise cells (cell metadata `seqlab` or `nbgrader`), no code
+ * cell defines a function (declaration, arrow or function expression, method) longer than five lines.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,7 +17,7 @@ const CHECKED = /^0[0-4]-.*\.ipynb$/;
 interface Cell {
   cell_type: string;
   source: string | string[];
-  metadata?: { seqlab?: unknown };
+  metadata?: { seqlab?: unknown; nbgrader?: unknown };
 }
 
 /** Every function in `source` longer than `maxLines` lines: "line N: name (M lines)". */
@@ -65,7 +65,8 @@ test(`notebook code cells outside graded exercises define no function over ${MAX
   for (const name of notebooks) {
     const cells: Cell[] = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")).cells;
     cells.forEach((cell, index) => {
-      if (cell.cell_type !== "code" || cell.metadata?.seqlab !== undefined) return;
+      const graded = cell.metadata?.seqlab !== undefined || cell.metadata?.nbgrader !== undefined;
+      if (cell.cell_type !== "code" || graded) return;
       const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
       for (const finding of longFunctions(source, MAX_FUNCTION_LINES)) offenders.push(`${name} cell ${index + 1}, ${finding}`);
     });
