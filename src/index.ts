@@ -7,6 +7,8 @@ export { initBackend, backendFromEnvironment, BACKEND_NAMES } from "./backend";
 export type { BackendName, BackendChoice } from "./backend";
 export { seed, getSeed, createRng, shuffleInPlace } from "./random";
 export type { Rng } from "./random";
+export { accuracy, predictedClasses, meanAbsoluteError, meanSquaredError } from "./metrics";
+export { timeSideBySide } from "./timing";
 export * from "./display";
 export * from "./models";
 export * from "./training";

@@ -4,8 +4,9 @@
  * tslab's public `display.raw(mime, data)` sends one MIME type per message, but a chart must be
  * ONE output carrying several representations (interactive spec, PNG, text). tslab keeps the
  * function that writes a whole display_data message in `tslab/dist/jupyter.js` as
- * `lastWriteDisplayData` (set at the start of every execution). tslab is pinned to 1.0.22 and
- * test/display-kernel.test.ts runs a notebook through the kernel to prove this still works.
+ * `lastWriteDisplayData` (set at the start of every execution). tslab is pinned to 1.0.22, and
+ * test/notebooks.test.ts ("show() stores ONE output per chart …") runs the fixture notebook
+ * test/fixtures/notebooks/display.ipynb through the kernel to prove this still works.
  */
 
 /** A Jupyter MIME bundle: MIME type -> payload (base64 string for images, JSON for specs). */

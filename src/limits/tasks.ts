@@ -50,6 +50,29 @@ export function recallTask(options: RecallOptions): ClassificationTask {
   return { sequences, labels, vocabSize: V, numClasses: V };
 }
 
+/** Sequences of numbers with one numeric target each (a regression task). */
+export interface RegressionTask {
+  /** [N][T][1]: one number per step. */
+  sequences: number[][][];
+  /** [N] targets. */
+  targets: number[];
+}
+
+/**
+ * "What was the first number?": `count` sequences of `length` numbers, each drawn uniformly from
+ * [−1, 1) (one feature per step, [N][length][1]); the target is the sequence's first number.
+ * Unlike `recallTask` (classify a token seen k steps back) the answer is a real number, so it is
+ * scored by mean squared error; always answering 0 scores about 1/3, the variance of the draws.
+ */
+export function recallFirstNumberTask(options: { count: number; length: number; seed?: number }): RegressionTask {
+  const where = "recallFirstNumberTask";
+  checkInteger(options.count, "count", 1, where);
+  checkInteger(options.length, "length", 1, where);
+  const rng = createRng(options.seed ?? 0);
+  const sequences = Array.from({ length: options.count }, () => Array.from({ length: options.length }, () => [rng() * 2 - 1]));
+  return { sequences, targets: sequences.map((sequence) => sequence[0][0]) };
+}
+
 /** Parity of a bit string: 1 if it holds an odd number of ones. */
 export function parity(bits: readonly number[]): number {
   return bits.reduce((p, b) => p ^ (b ? 1 : 0), 0);
@@ -193,10 +216,4 @@ export function oneHotSequences(sequences: readonly (readonly number[])[], vocab
       return Array.from({ length: vocabSize }, (_, v) => (v === id ? 1 : 0));
     }),
   );
-}
-
-/** Fraction of predictions equal to the labels. */
-export function accuracy(predicted: readonly number[], labels: readonly number[]): number {
-  if (predicted.length !== labels.length || labels.length === 0) throw new Error(`accuracy: need equal, non-zero lengths, got ${predicted.length} and ${labels.length}`);
-  return predicted.filter((p, i) => p === labels[i]).length / labels.length;
 }

@@ -134,3 +134,21 @@ export function activationHeatmap(
     columnLabels: states.map((_, t) => (options.stepLabels?.[t] !== undefined ? `${t + 1} ${options.stepLabels[t]}` : String(t + 1))),
   };
 }
+
+/**
+ * How saturated and how jumpy a unit-by-step activation matrix is (e.g. `activationHeatmap`'s
+ * matrix: [units][steps], tanh outputs in [−1, 1]). `saturated`: the share of entries with
+ * |a| > threshold (default 0.9), where tanh is nearly flat; `signChanges`: the share of
+ * neighbouring step pairs at which a unit's sign flips (0 when there is a single step).
+ */
+export function activationSummary(matrix: readonly (readonly number[])[], threshold = 0.9): { saturated: number; signChanges: number } {
+  if (!Array.isArray(matrix) || matrix.length === 0 || matrix.some((row) => !Array.isArray(row) || row.length === 0)) {
+    throw new Error("activationSummary: matrix must be a non-empty array of non-empty rows ([units][steps])");
+  }
+  const entries: number[] = matrix.flat();
+  const pairs = matrix.flatMap((row: readonly number[]) => row.slice(1).map((value, t) => Math.sign(value) !== Math.sign(row[t])));
+  return {
+    saturated: entries.filter((value) => Math.abs(value) > threshold).length / entries.length,
+    signChanges: pairs.length === 0 ? 0 : pairs.filter(Boolean).length / pairs.length,
+  };
+}

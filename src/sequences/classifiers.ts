@@ -11,6 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { BagMatrix } from "./bagging";
 import { checkIdSequences, checkInteger, checkRectangular, describeValue } from "./checks";
 import { MaskedGlobalAveragePooling1D } from "./maskedMean";
+import { accuracy } from "../metrics";
 
 function compileBinary(model: tf.Sequential, learningRate: number): tf.Sequential {
   model.compile({ optimizer: tf.train.adam(learningRate), loss: "binaryCrossentropy", metrics: ["accuracy"] });
@@ -109,13 +110,11 @@ export function binaryAccuracy(probabilities: tf.Tensor, labels: readonly number
   if (probabilities.size !== labels.length) {
     throw new Error(`probabilities holds ${probabilities.size} values but labels holds ${labels.length}`);
   }
-  const predicted = probabilities.dataSync();
-  let correct = 0;
   labels.forEach((label, index) => {
     if (label !== 0 && label !== 1) throw new Error(`labels[${index}] must be 0 or 1, got ${describeValue(label)}`);
-    if ((predicted[index] > 0.5 ? 1 : 0) === label) correct++;
   });
-  return correct / labels.length;
+  const predicted = Array.from(probabilities.dataSync(), (p) => (p > 0.5 ? 1 : 0));
+  return accuracy(predicted, labels);
 }
 
 /** Accuracy of always answering the training set's most frequent label (ties → 0). */
@@ -123,7 +122,7 @@ export function majorityBaselineAccuracy(trainLabels: readonly number[], evaluat
   if (trainLabels.length === 0 || evaluationLabels.length === 0) throw new Error("trainLabels and evaluationLabels must be non-empty");
   const ones = trainLabels.filter((label) => label === 1).length;
   const majority = ones > trainLabels.length - ones ? 1 : 0;
-  return evaluationLabels.filter((label) => label === majority).length / evaluationLabels.length;
+  return accuracy(evaluationLabels.map(() => majority), evaluationLabels);
 }
 
 export interface FitResult {

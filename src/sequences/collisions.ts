@@ -4,7 +4,7 @@
  * collides more ("a a b" and "a b b" too); a bag that adds bigrams separates many of them.
  */
 import { checkInteger, checkNonEmptyArray, describeValue } from "./checks";
-import { ngramRange } from "./ngrams";
+import { ngramRange, slidingWindows } from "./ngrams";
 
 export type BagKind = "set" | "counts";
 
@@ -57,4 +57,46 @@ export function findBagCollisions(
     groups,
     collidingSequences: groups.reduce((sum, group) => sum + group.length, 0),
   };
+}
+
+/** Collisions among the runs of `size` consecutive tokens of a text. */
+export interface WindowCollisions {
+  /** Tokens per run. */
+  size: number;
+  /** Distinct runs. */
+  distinctWindows: number;
+  /** Distinct runs whose bag of words equals another run's. */
+  collidingWords: number;
+  /** collidingWords / distinctWindows. */
+  share: number;
+  /** Distinct runs whose bag of words and bigrams equals another run's. */
+  collidingWithBigrams: number;
+  /** The groups that collide under the bag of words (see BagCollisions.groups). */
+  groups: string[][][];
+}
+
+/**
+ * Which runs of `size` consecutive tokens a bag cannot tell apart ("he was" / "was he"), with a
+ * bag of words and with a bag of words and bigrams. tokens: the text as one token list.
+ */
+export function windowBagCollisions(tokens: readonly string[], size: number): WindowCollisions {
+  const windows = slidingWindows(tokens, size);
+  const words = findBagCollisions(windows);
+  const withBigrams = findBagCollisions(windows, { maxN: 2 });
+  return {
+    size,
+    distinctWindows: words.distinctSequences,
+    collidingWords: words.collidingSequences,
+    share: words.collidingSequences / words.distinctSequences,
+    collidingWithBigrams: withBigrams.collidingSequences,
+    groups: words.groups,
+  };
+}
+
+/** `"he was" = "was he"; "i see" = "see i"`: the first `limit` groups (all by default) as text. */
+export function describeCollisionGroups(groups: readonly (readonly (readonly string[])[])[], limit = groups.length): string {
+  return groups
+    .slice(0, limit)
+    .map((group) => group.map((tokens) => `"${tokens.join(" ")}"`).join(" = "))
+    .join("; ");
 }

@@ -6,3 +6,5 @@ export type { BatchSource, SequenceDataOptions, TensorBatch } from "./data";
 export { forwardWithCache, backwardThroughTime, splitSteps, wideMasks, matMulTransposeA } from "./bptt";
 export type { ForwardCache, BackwardOptions, BackwardResult } from "./bptt";
 export { clipByGlobalNorm, globalNorm } from "./clip";
+export { compareGradients } from "./gradientCheck";
+export type { GradientDifference } from "./gradientCheck";

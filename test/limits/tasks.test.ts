@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { recallTask, parityTask, bracketTask, balancedTask, maxBracketDepth, parity, bracketDepth, bracketString, oneHotSequences, accuracy } from "../../src/limits/tasks";
+import { recallTask, parityTask, bracketTask, balancedTask, maxBracketDepth, parity, bracketDepth, bracketString, oneHotSequences, recallFirstNumberTask } from "../../src/limits/tasks";
+import { createRng } from "../../src/random";
+import { meanSquaredError } from "../../src/metrics";
 
 function counts(labels: number[], classes: number): number[] {
   const c = new Array<number>(classes).fill(0);
@@ -62,11 +64,23 @@ test("bracketTask: valid prefixes, depth ≤ maxDepth, label = final depth, bala
   long.sequences.forEach((s, i) => assert.equal(bracketDepth(s), long.labels[i]));
 });
 
-test("oneHotSequences and accuracy", () => {
+test("oneHotSequences", () => {
   assert.deepEqual(oneHotSequences([[0, 2]], 3), [[[1, 0, 0], [0, 0, 1]]]);
   assert.throws(() => oneHotSequences([[3]], 3), /outside/);
-  assert.equal(accuracy([1, 2, 3, 0], [1, 2, 0, 0]), 0.75);
-  assert.throws(() => accuracy([], []), /lengths/);
+});
+
+test("recallFirstNumberTask: uniform numbers in [−1, 1), one per step; the target is the first; answering 0 scores about 1/3", () => {
+  const task = recallFirstNumberTask({ count: 3, length: 4, seed: 9 });
+  // The same draws, in the same order, straight from the seeded generator.
+  const rng = createRng(9);
+  const expected = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => [rng() * 2 - 1]));
+  assert.deepEqual(task.sequences, expected);
+  assert.deepEqual(task.targets, expected.map((sequence) => sequence[0][0]));
+  const big = recallFirstNumberTask({ count: 20000, length: 2, seed: 1 });
+  assert.ok(big.sequences.flat(2).every((x) => x >= -1 && x < 1));
+  const zeroError = meanSquaredError(big.targets.map(() => 0), big.targets);
+  assert.ok(Math.abs(zeroError - 1 / 3) < 0.01, `MSE of answering 0: ${zeroError}`);
+  assert.throws(() => recallFirstNumberTask({ count: 2, length: 0 }), { message: "recallFirstNumberTask: length must be an integer ≥ 1, got 0" });
 });
 
 test("balancedTask: valid prefixes, even lengths, label 1 iff closed (else depth 2), depth bound, balanced", () => {

@@ -21,21 +21,27 @@ function maskFor(lengths: number[], T: number): tf.Tensor2D {
   return tf.tensor2d(lengths.map((len) => Array.from({ length: T }, (_, t) => (t < len ? 1 : 0))));
 }
 
-test("the concatenation form [x ; h]·W equals the split form x·W_xh + h·W_hh", () => {
-  const rnn = new RNNScratch({ inputSize: 3, hiddenSize: 5 });
-  const x = tf.randomNormal([4, 3]) as tf.Tensor2D;
-  const h = tf.randomNormal([4, 5]) as tf.Tensor2D;
-  const concat = rnn.cell(x, h);
-  const split = rnn.cellSplit(x, h);
-  assert.ok(maxAbsDiff(concat, split) < 1e-6);
-  // And the documented layout: W's first D rows are W_xh, the rest W_hh.
-  const w = rnn.getWeights();
-  assert.equal(w.W_xh.length, 3);
-  assert.equal(w.W_hh.length, 5);
-  const W = rnn.W.arraySync();
-  assert.deepEqual(W.slice(0, 3), w.W_xh);
-  assert.deepEqual(W.slice(3), w.W_hh);
-  tf.dispose([x, h, concat, split]);
+test("W's layout is [W_xh ; W_hh]: both forms of the cell give numbers computed by hand", () => {
+  // D = 2, H = 2, weights chosen by hand.
+  const rnn = new RNNScratch({ inputSize: 2, hiddenSize: 2 });
+  const W_xh = [[0.5, -1], [0.25, 0]];
+  const W_hh = [[1, 0.5], [-0.5, 2]];
+  const b_h = [0.1, -0.2];
+  rnn.setWeights({ W_xh, W_hh, b_h });
+  // The documented layout: W's first D rows are W_xh, the other H rows W_hh.
+  assert.deepEqual(rnn.W.arraySync(), [...W_xh, ...W_hh]);
+  // x = [1, 2], h = [0.4, -0.2]:
+  //   unit 0: 1·0.5 + 2·0.25 + 0.4·1 + (−0.2)·(−0.5) + 0.1 = 1.6
+  //   unit 1: 1·(−1) + 2·0 + 0.4·0.5 + (−0.2)·2 − 0.2 = −1.4
+  const x = tf.tensor2d([[1, 2]]);
+  const h = tf.tensor2d([[0.4, -0.2]]);
+  const expected = [Math.tanh(1.6), Math.tanh(-1.4)];
+  for (const [form, out] of [["[x ; h]·W", rnn.cell(x, h)], ["x·W_xh + h·W_hh", rnn.cellSplit(x, h)]] as const) {
+    const values = out.dataSync();
+    expected.forEach((value, j) => assert.ok(Math.abs(values[j] - value) < 1e-6, `${form}, unit ${j}: ${values[j]} vs ${value}`));
+    out.dispose();
+  }
+  tf.dispose([x, h]);
   rnn.dispose();
 });
 

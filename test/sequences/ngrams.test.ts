@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildNgramVocabulary, encodeNgrams, ngramRange, ngrams, ngramVocabularySizes, slidingWindows } from "../../src/sequences/ngrams";
 import { bagRow, countBag } from "../../src/sequences/bagging";
-import { findBagCollisions } from "../../src/sequences/collisions";
+import { describeCollisionGroups, findBagCollisions, windowBagCollisions } from "../../src/sequences/collisions";
 
 test("ngrams, ngramRange and slidingWindows", () => {
   assert.deepEqual(ngrams(["a", "b", "c"], 2), ["a b", "b c"]);
@@ -74,4 +74,21 @@ test("bad input: empty corpus, bad n, bad kind", () => {
   assert.throws(() => ngramRange(["a"], 2, 1), { message: "maxN must be an integer ≥ 2, got 1" });
   assert.throws(() => findBagCollisions([[]]), { message: "documents holds no tokens: the corpus is empty" });
   assert.throws(() => findBagCollisions([["a"]], { kind: "bag" as "set" }), { message: 'kind must be "set" or "counts", got "bag"' });
+});
+
+test("windowBagCollisions counts runs that share a bag, with and without bigrams", () => {
+  // Runs of 2: "he was", "was here", "here was", "was he", "he was" (a duplicate, counted once).
+  const tokens = ["he", "was", "here", "was", "he", "was"];
+  const pairs = windowBagCollisions(tokens, 2);
+  assert.equal(pairs.size, 2);
+  assert.equal(pairs.distinctWindows, 4);
+  assert.equal(pairs.collidingWords, 4); // {he, was} twice and {was, here} twice
+  assert.equal(pairs.share, 1);
+  assert.equal(pairs.collidingWithBigrams, 0); // each run is its own bigram
+  assert.deepEqual(pairs.groups, [[["he", "was"], ["was", "he"]], [["was", "here"], ["here", "was"]]]);
+  // Runs of 3: "he was here", "was here was", "here was he", "was he was": only the first and third share a bag.
+  const triples = windowBagCollisions(tokens, 3);
+  assert.deepEqual([triples.distinctWindows, triples.collidingWords, triples.share], [4, 2, 0.5]);
+  assert.equal(describeCollisionGroups(pairs.groups), '"he was" = "was he"; "was here" = "here was"');
+  assert.equal(describeCollisionGroups(pairs.groups, 1), '"he was" = "was he"');
 });
