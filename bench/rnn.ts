@@ -13,22 +13,23 @@ import "@tensorflow/tfjs-backend-wasm";
 import { registerMissingWasmKernels } from "../src/wasmKernels";
 import { seed, createRng } from "../src/random";
 import { SequenceModel } from "../src/models/sequenceModel";
+import type { RecurrentCell } from "../src/models/recurrentCell";
 import { RegressionHead } from "../src/models/heads";
 import { Trainer } from "../src/training/trainer";
 import { SequenceData } from "../src/training/data";
 
-const N = 1024;
-const FEATURES = 8;
-const BATCH = 64;
-const BATCHES_PER_EPOCH = N / BATCH;
+export const N = 1024;
+export const FEATURES = 8;
+export const BATCH = 64;
+export const BATCHES_PER_EPOCH = N / BATCH;
 
-interface Case {
+export interface Case {
   steps: number;
   hidden: number;
   masked: boolean;
 }
 
-interface Plan {
+export interface Plan {
   warmup: number;
   epochs: number;
   /** Batches timed per epoch (the rest of the epoch is skipped and the time scaled). */
@@ -48,14 +49,14 @@ function planFor(backend: string, c: Case): Plan {
   return { warmup: 1, epochs: 1, batches: 2 };
 }
 
-interface Data {
+export interface Data {
   sequences: number[][][];
   targets: number[];
   lengths: number[];
 }
 
 /** Random sequences; the target is the mean of feature 0 over the real steps. */
-function makeData(c: Case): Data {
+export function makeData(c: Case): Data {
   const rng = createRng(c.steps * 1000 + c.hidden);
   const lengths = Array.from({ length: N }, () => (c.masked ? 10 + Math.floor(rng() * (c.steps - 9)) : c.steps));
   const sequences = lengths.map((len) => Array.from({ length: len }, () => Array.from({ length: FEATURES }, () => rng() * 2 - 1)));
@@ -64,7 +65,7 @@ function makeData(c: Case): Data {
 }
 
 /** A view of the data limited to the first `batches` batches of an epoch. */
-function firstBatches(data: SequenceData, batches: number): SequenceData {
+export function firstBatches(data: SequenceData, batches: number): SequenceData {
   const limited = Object.create(data) as SequenceData;
   limited.batches = function* (batchSize, rng) {
     let i = 0;
@@ -79,15 +80,16 @@ function firstBatches(data: SequenceData, batches: number): SequenceData {
   return limited;
 }
 
-interface Timing {
+export interface Timing {
   msPerEpoch: number;
   tensorsAfterWarmup: number;
   tensorsAfter: number;
 }
 
-async function timeScratch(method: "hand" | "autodiff", c: Case, data: Data, plan: Plan): Promise<Timing> {
+/** ms per epoch of a SequenceModel (RNNScratch unless `cell` builds another cell), trained by the Trainer. */
+export async function timeScratch(method: "hand" | "autodiff", c: Case, data: Data, plan: Plan, cell?: (inputSize: number, hiddenSize: number) => RecurrentCell<any>): Promise<Timing> {
   seed(1);
-  const model = new SequenceModel({ inputSize: FEATURES, hiddenSize: c.hidden, head: (h) => new RegressionHead(h) });
+  const model = new SequenceModel({ inputSize: FEATURES, hiddenSize: c.hidden, head: (h) => new RegressionHead(h), cell });
   const trainer = new Trainer({ epochs: 1, batchSize: BATCH, learningRate: 0.001, gradient: { method }, progress: false });
   const source = firstBatches(new SequenceData(model, data.sequences, data.targets), plan.batches);
   for (let e = 0; e < plan.warmup; e++) await trainer.fit(model, source);
@@ -103,7 +105,13 @@ async function timeScratch(method: "hand" | "autodiff", c: Case, data: Data, pla
   return { msPerEpoch: ((ms / plan.epochs) * BATCHES_PER_EPOCH) / plan.batches, tensorsAfterWarmup, tensorsAfter };
 }
 
-async function timeSimpleRNN(c: Case, data: Data, plan: Plan): Promise<Timing> {
+/** ms per epoch of a tf.layers model (the recurrent layer from `layer`, simpleRNN by default, then dense) trained by model.fit. */
+export async function timeLayersRNN(
+  c: Case,
+  data: Data,
+  plan: Plan,
+  layer: (units: number, inputShape?: number[]) => tf.layers.Layer = (units, inputShape) => tf.layers.simpleRNN({ units, ...(inputShape ? { inputShape } : {}) }),
+): Promise<Timing> {
   seed(1);
   const count = plan.batches * BATCH;
   const padded = new Float32Array(count * c.steps * FEATURES); // zeros = padding, masked out by the Masking layer
@@ -114,7 +122,7 @@ async function timeSimpleRNN(c: Case, data: Data, plan: Plan): Promise<Timing> {
   const ys = tf.tensor2d(data.targets.slice(0, count), [count, 1]);
   const layers: tf.layers.Layer[] = [];
   if (c.masked) layers.push(tf.layers.masking({ maskValue: 0, inputShape: [c.steps, FEATURES] }));
-  layers.push(tf.layers.simpleRNN({ units: c.hidden, ...(c.masked ? {} : { inputShape: [c.steps, FEATURES] }) }));
+  layers.push(layer(c.hidden, c.masked ? undefined : [c.steps, FEATURES]));
   layers.push(tf.layers.dense({ units: 1 }));
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(0.001), loss: "meanSquaredError" });
@@ -134,7 +142,7 @@ async function timeSimpleRNN(c: Case, data: Data, plan: Plan): Promise<Timing> {
   return { msPerEpoch: ((ms / plan.epochs) * BATCHES_PER_EPOCH) / plan.batches, tensorsAfterWarmup, tensorsAfter };
 }
 
-async function useBackend(name: string): Promise<boolean> {
+export async function useBackend(name: string): Promise<boolean> {
   if (name === "wasm") registerMissingWasmKernels();
   if (name === "cpu") tf.enableProdMode();
   try {
@@ -173,7 +181,7 @@ export async function runRnnBench(backends = (process.env.SEQLAB_BENCH_BACKENDS 
       const size = `T=${c.steps},H=${c.hidden}${c.masked ? " masked (lengths 10..T)" : ""}`;
       const autodiff = await timeScratch("autodiff", c, data, plan);
       const hand = await timeScratch("hand", c, data, plan);
-      const keras = await timeSimpleRNN(c, data, plan);
+      const keras = await timeLayersRNN(c, data, plan);
       const row = { backend, size, autodiff: autodiff.msPerEpoch, hand: hand.msPerEpoch, simpleRNN: keras.msPerEpoch };
       rows.push(row);
       const scaled = plan.batches < BATCHES_PER_EPOCH ? `, timed on ${plan.batches}/${BATCHES_PER_EPOCH} batches and scaled` : "";
