@@ -66,6 +66,11 @@ export interface GRUScratchOptions {
    * orthogonal matrix, biases zero. "uniform": every entry uniform in ±1/sqrt(H) (PyTorch's default).
    */
   init?: "orthogonal" | "uniform";
+  /**
+   * Added to the update gate's bias b_z after initialisation (default 0, as Keras). σ(b_z) is the
+   * share of the old state each step keeps at the start: σ(0) = 0.5, σ(3) ≈ 0.95.
+   */
+  updateBias?: number;
 }
 
 /**
@@ -106,6 +111,8 @@ export class GRUScratch implements RecurrentCell<tf.Tensor2D> {
     const H = (this.hiddenSize = options.hiddenSize);
     this.resetAfter = options.resetAfter ?? false;
     const name = uniqueName(options.name ?? "gru");
+    const updateBias = options.updateBias ?? 0;
+    if (!Number.isFinite(updateBias)) throw new Error(`GRUScratch: updateBias must be a finite number, got ${updateBias}`);
     if (options.init === "uniform") {
       const limit = 1 / Math.sqrt(H);
       this.W = variableFrom(tf.randomUniform([D + H, 3 * H], -limit, limit), `${name}/W`);
@@ -122,6 +129,7 @@ export class GRUScratch implements RecurrentCell<tf.Tensor2D> {
       this.b = variableFrom(tf.zeros([3 * H]), `${name}/b`);
       this.b_rec = this.resetAfter ? variableFrom(tf.zeros([3 * H]), `${name}/b_rec`) : null;
     }
+    if (updateBias !== 0) tf.tidy(() => this.b.assign(tf.add(this.b, tf.concat([tf.fill([H], updateBias), tf.zeros([2 * H])])) as tf.Tensor1D));
   }
 
   /** The trainable variables, in the order [W, b] (and b_rec for the reset-after variant). */
@@ -139,25 +147,34 @@ export class GRUScratch implements RecurrentCell<tf.Tensor2D> {
     return tf.zeros([batchSize, this.hiddenSize]);
   }
 
-  /** The cell, as the equations in the file comment (no checks, no mask; differentiable). */
-  cell(x_t: tf.Tensor2D, h_prev: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * The gates and the candidate for one step (no checks; differentiable): z, r in (0, 1) and
+   * n in (−1, 1), each [B, H]. @param x_t [B, D]; @param h_prev [B, H].
+   */
+  gates(x_t: tf.Tensor2D, h_prev: tf.Tensor2D): { z: tf.Tensor2D; r: tf.Tensor2D; n: tf.Tensor2D } {
     const D = this.inputSize;
     const H = this.hiddenSize;
     const xh = tf.concat([x_t, h_prev], 1); // [x_t ; h_{t-1}]: [B, D + H]
-    let gates = tf.add(tf.matMul(xh, tf.slice(this.W, [0, 0], [D + H, 2 * H])), tf.slice(this.b, [0], [2 * H])); // [W_z | W_r] read [x ; h]
-    if (this.b_rec) gates = tf.add(gates, tf.slice(this.b_rec, [0], [2 * H])); // the recurrent bias of z and r only adds
-    const [z, r] = tf.split(tf.sigmoid(gates), 2, 1) as tf.Tensor2D[]; // update and reset gates: [B, H] each
+    let zr = tf.add(tf.matMul(xh, tf.slice(this.W, [0, 0], [D + H, 2 * H])), tf.slice(this.b, [0], [2 * H])); // [W_z | W_r] read [x ; h]
+    if (this.b_rec) zr = tf.add(zr, tf.slice(this.b_rec, [0], [2 * H])); // the recurrent bias of z and r only adds
+    const [z, r] = tf.split(tf.sigmoid(zr), 2, 1) as tf.Tensor2D[]; // update and reset gates
     const b_n = tf.slice(this.b, [2 * H], [H]);
-    let n: tf.Tensor; // the candidate n_t: [B, H]
+    let a: tf.Tensor; // the candidate's pre-activation
     if (this.b_rec) {
       const fromInput = tf.add(tf.matMul(x_t, tf.slice(this.W, [0, 2 * H], [D, H])), b_n); // x_t · W_xn + b_n
       const fromState = tf.add(tf.matMul(h_prev, tf.slice(this.W, [D, 2 * H], [H, H])), tf.slice(this.b_rec, [2 * H], [H])); // h_{t-1} · W_hn + b'_n
-      n = tf.tanh(tf.add(fromInput, tf.mul(r, fromState))); // reset after the product
+      a = tf.add(fromInput, tf.mul(r, fromState)); // reset after the product
     } else {
       const xrh = tf.concat([x_t, tf.mul(r, h_prev)], 1); // [x_t ; r_t ⊙ h_{t-1}]: reset before the product
-      n = tf.tanh(tf.add(tf.matMul(xrh, tf.slice(this.W, [0, 2 * H], [D + H, H])), b_n));
+      a = tf.add(tf.matMul(xrh, tf.slice(this.W, [0, 2 * H], [D + H, H])), b_n);
     }
-    return tf.add(tf.mul(z, h_prev), tf.mul(tf.sub(1, z), n)) as tf.Tensor2D; // h_t = z ⊙ h_{t-1} + (1 − z) ⊙ n_t
+    return { z, r, n: tf.tanh(a) as tf.Tensor2D };
+  }
+
+  /** The cell, as the equations in the file comment (no checks, no mask; differentiable). */
+  cell(x_t: tf.Tensor2D, h_prev: tf.Tensor2D): tf.Tensor2D {
+    const { z, n } = this.gates(x_t, h_prev);
+    return tf.add(tf.mul(z, h_prev), tf.mul(tf.sub(1, z), n)) as tf.Tensor2D; // h_t = z ⊙ h_{t-1} + (1 − z) ⊙ n_t: the additive path
   }
 
   /**

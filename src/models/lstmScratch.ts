@@ -139,16 +139,21 @@ export class LSTMScratch implements RecurrentCell<LSTMState> {
     return { h: tf.zeros([batchSize, this.hiddenSize]), c: tf.zeros([batchSize, this.hiddenSize]) };
   }
 
-  /** The cell, as the equations in the file comment (no checks, no mask; differentiable). */
-  cell(x_t: tf.Tensor2D, state: LSTMState): LSTMState {
-    const xh = tf.concat([x_t, state.h], 1); // [x_t ; h_{t-1}]: [B, D + H]
+  /**
+   * The four gates for one step (no checks; differentiable): i, f, o in (0, 1) and the candidate
+   * g in (−1, 1), each [B, H]. @param x_t [B, D]; @param h_prev [B, H].
+   */
+  gates(x_t: tf.Tensor2D, h_prev: tf.Tensor2D): { i: tf.Tensor2D; f: tf.Tensor2D; g: tf.Tensor2D; o: tf.Tensor2D } {
+    const xh = tf.concat([x_t, h_prev], 1); // [x_t ; h_{t-1}]: [B, D + H]
     const z = tf.add(tf.matMul(xh, this.W), this.b) as tf.Tensor2D; // all four gates: [B, 4H]
     const [zi, zf, zg, zo] = tf.split(z, 4, 1) as tf.Tensor2D[];
-    const i = tf.sigmoid(zi); // input gate
-    const f = tf.sigmoid(zf); // forget gate
-    const g = tf.tanh(zg); // candidate c̃_t
-    const o = tf.sigmoid(zo); // output gate
-    const c = tf.add(tf.mul(f, state.c), tf.mul(i, g)) as tf.Tensor2D; // c_t = f ⊙ c_{t-1} + i ⊙ g
+    return { i: tf.sigmoid(zi), f: tf.sigmoid(zf), g: tf.tanh(zg), o: tf.sigmoid(zo) };
+  }
+
+  /** The cell, as the equations in the file comment (no checks, no mask; differentiable). */
+  cell(x_t: tf.Tensor2D, state: LSTMState): LSTMState {
+    const { i, f, g, o } = this.gates(x_t, state.h);
+    const c = tf.add(tf.mul(f, state.c), tf.mul(i, g)) as tf.Tensor2D; // c_t = f ⊙ c_{t-1} + i ⊙ g: the additive path
     const h = tf.mul(o, tf.tanh(c)) as tf.Tensor2D; // h_t = o ⊙ tanh(c_t)
     return { h, c };
   }

@@ -348,3 +348,25 @@ test("SequenceModel takes any cell: predictions, hidden states, step with an LST
   );
   assert.equal(tf.memory().numTensors, start);
 });
+
+test("gateAverages: at the start the gates sit near σ(their bias): LSTM f ≈ σ(1), GRU z ≈ σ(updateBias); the candidate averages near 0", async () => {
+  const { gateAverages } = await import("../../src/models/gateAverages");
+  const sequences = Array.from({ length: 4 }, (_, s) => Array.from({ length: 6 }, (_, t) => [Math.sin(s + t), Math.cos(s * t)]));
+  // With all weights zero, every gate is exactly σ(its bias).
+  const lstm = new LSTMScratch({ inputSize: 2, hiddenSize: 3 });
+  const w = lstm.getWeights();
+  lstm.setWeights({ W_x: w.W_x.map((r) => r.map(() => 0)), W_h: w.W_h.map((r) => r.map(() => 0)), b: w.b });
+  const zeroed = gateAverages(lstm, sequences);
+  assert.ok(Math.abs(zeroed.f - 1 / (1 + Math.exp(-1))) < 1e-6 && Math.abs(zeroed.i - 0.5) < 1e-6 && Math.abs(zeroed.g) < 1e-6);
+  const gru = new GRUScratch({ inputSize: 2, hiddenSize: 3, updateBias: 3 });
+  const g = gru.getWeights();
+  gru.setWeights({ ...g, W_x: g.W_x.map((r) => r.map(() => 0)), W_h: g.W_h.map((r) => r.map(() => 0)) });
+  const start = tf.memory().numTensors;
+  const z = gateAverages(gru, sequences);
+  assert.deepEqual(Object.keys(z).sort(), ["n", "r", "z"]);
+  assert.ok(Math.abs(z.z - 1 / (1 + Math.exp(-3))) < 1e-6 && Math.abs(z.r - 0.5) < 1e-6);
+  assert.equal(tf.memory().numTensors, start);
+  assert.throws(() => gateAverages(gru, [sequences[0], sequences[1].slice(2)]), /all sequences must have the same length ≥ 1, got lengths 6, 4/);
+  lstm.dispose();
+  gru.dispose();
+});
