@@ -239,13 +239,16 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
    * next-token heads, values for regression).
    */
   predict(sequences: readonly (readonly (readonly number[] | number)[])[]): tf.Tensor2D {
-    const { states, final } = this.hiddenStates(sequences);
-    states.dispose();
-    return tf.tidy(() => {
-      const out = this.head.apply(final);
-      final.dispose();
-      return this.head.output === "values" ? out : tf.softmax(out);
-    });
+    const inputs = stepInputsFromSequences(sequences, this.tokens ? "tokens" : this.rnn.inputSize, "SequenceModel.predict");
+    try {
+      return tf.tidy(() => {
+        const { final } = this.rnn.forwardSteps({ ...inputs, steps: this.embed(inputs) }, undefined); // no [B, T, H] stack: only the final state is read
+        const out = this.head.apply(final);
+        return this.head.output === "values" ? out : tf.softmax(out);
+      });
+    } finally {
+      disposeStepInputs(inputs);
+    }
   }
 
   /**
