@@ -13,7 +13,6 @@ import "@tensorflow/tfjs-backend-wasm";
 import { registerMissingWasmKernels } from "../src/wasmKernels";
 import { seed, createRng } from "../src/random";
 import { SequenceModel } from "../src/models/sequenceModel";
-import type { RecurrentCell } from "../src/models/recurrentCell";
 import { RegressionHead } from "../src/models/heads";
 import { Trainer } from "../src/training/trainer";
 import { SequenceData } from "../src/training/data";
@@ -29,7 +28,7 @@ export interface Case {
   masked: boolean;
 }
 
-export interface Plan {
+interface Plan {
   warmup: number;
   epochs: number;
   /** Batches timed per epoch (the rest of the epoch is skipped and the time scaled). */
@@ -65,7 +64,7 @@ export function makeData(c: Case): Data {
 }
 
 /** A view of the data limited to the first `batches` batches of an epoch. */
-export function firstBatches(data: SequenceData, batches: number): SequenceData {
+function firstBatches(data: SequenceData, batches: number): SequenceData {
   const limited = Object.create(data) as SequenceData;
   limited.batches = function* (batchSize, rng) {
     let i = 0;
@@ -80,16 +79,15 @@ export function firstBatches(data: SequenceData, batches: number): SequenceData 
   return limited;
 }
 
-export interface Timing {
+interface Timing {
   msPerEpoch: number;
   tensorsAfterWarmup: number;
   tensorsAfter: number;
 }
 
-/** ms per epoch of a SequenceModel (RNNScratch unless `cell` builds another cell), trained by the Trainer. */
-export async function timeScratch(method: "hand" | "autodiff", c: Case, data: Data, plan: Plan, cell?: (inputSize: number, hiddenSize: number) => RecurrentCell<any>): Promise<Timing> {
+async function timeScratch(method: "hand" | "autodiff", c: Case, data: Data, plan: Plan): Promise<Timing> {
   seed(1);
-  const model = new SequenceModel({ inputSize: FEATURES, hiddenSize: c.hidden, head: (h) => new RegressionHead(h), cell });
+  const model = new SequenceModel({ inputSize: FEATURES, hiddenSize: c.hidden, head: (h) => new RegressionHead(h) });
   const trainer = new Trainer({ epochs: 1, batchSize: BATCH, learningRate: 0.001, gradient: { method }, progress: false });
   const source = firstBatches(new SequenceData(model, data.sequences, data.targets), plan.batches);
   for (let e = 0; e < plan.warmup; e++) await trainer.fit(model, source);
@@ -105,13 +103,7 @@ export async function timeScratch(method: "hand" | "autodiff", c: Case, data: Da
   return { msPerEpoch: ((ms / plan.epochs) * BATCHES_PER_EPOCH) / plan.batches, tensorsAfterWarmup, tensorsAfter };
 }
 
-/** ms per epoch of a tf.layers model (the recurrent layer from `layer`, simpleRNN by default, then dense) trained by model.fit. */
-export async function timeLayersRNN(
-  c: Case,
-  data: Data,
-  plan: Plan,
-  layer: (units: number, inputShape?: number[]) => tf.layers.Layer = (units, inputShape) => tf.layers.simpleRNN({ units, ...(inputShape ? { inputShape } : {}) }),
-): Promise<Timing> {
+async function timeSimpleRNN(c: Case, data: Data, plan: Plan): Promise<Timing> {
   seed(1);
   const count = plan.batches * BATCH;
   const padded = new Float32Array(count * c.steps * FEATURES); // zeros = padding, masked out by the Masking layer
@@ -122,7 +114,7 @@ export async function timeLayersRNN(
   const ys = tf.tensor2d(data.targets.slice(0, count), [count, 1]);
   const layers: tf.layers.Layer[] = [];
   if (c.masked) layers.push(tf.layers.masking({ maskValue: 0, inputShape: [c.steps, FEATURES] }));
-  layers.push(layer(c.hidden, c.masked ? undefined : [c.steps, FEATURES]));
+  layers.push(tf.layers.simpleRNN({ units: c.hidden, ...(c.masked ? {} : { inputShape: [c.steps, FEATURES] }) }));
   layers.push(tf.layers.dense({ units: 1 }));
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(0.001), loss: "meanSquaredError" });
@@ -181,7 +173,7 @@ export async function runRnnBench(backends = (process.env.SEQLAB_BENCH_BACKENDS 
       const size = `T=${c.steps},H=${c.hidden}${c.masked ? " masked (lengths 10..T)" : ""}`;
       const autodiff = await timeScratch("autodiff", c, data, plan);
       const hand = await timeScratch("hand", c, data, plan);
-      const keras = await timeLayersRNN(c, data, plan);
+      const keras = await timeSimpleRNN(c, data, plan);
       const row = { backend, size, autodiff: autodiff.msPerEpoch, hand: hand.msPerEpoch, simpleRNN: keras.msPerEpoch };
       rows.push(row);
       const scaled = plan.batches < BATCHES_PER_EPOCH ? `, timed on ${plan.batches}/${BATCHES_PER_EPOCH} batches and scaled` : "";
