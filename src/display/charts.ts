@@ -136,7 +136,9 @@ export function lineChart(rows: readonly Row[], options: LineChartOptions): Vega
     ...integerAxis(rows.map((r) => r[options.x])),
   };
   const y = { field: options.y, type: "quantitative", title: options.yTitle ?? options.y, ...yScale };
-  const color = options.color ? { color: { field: options.color, type: "nominal", title: options.color } } : {};
+  // With a band, the legend's symbols come from the (faint) area layer: draw them opaque.
+  const legend = options.band ? { legend: { symbolOpacity: 1 } } : {};
+  const color = options.color ? { color: { field: options.color, type: "nominal", title: options.color, ...legend } } : {};
   const line = { type: "line", point: points, tooltip: true };
   const spec = options.band
     ? {
