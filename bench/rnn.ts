@@ -17,12 +17,12 @@ import { RegressionHead } from "../src/models/heads";
 import { Trainer } from "../src/training/trainer";
 import { SequenceData } from "../src/training/data";
 
-const N = 1024;
-const FEATURES = 8;
-const BATCH = 64;
-const BATCHES_PER_EPOCH = N / BATCH;
+export const N = 1024;
+export const FEATURES = 8;
+export const BATCH = 64;
+export const BATCHES_PER_EPOCH = N / BATCH;
 
-interface Case {
+export interface Case {
   steps: number;
   hidden: number;
   masked: boolean;
@@ -48,14 +48,14 @@ function planFor(backend: string, c: Case): Plan {
   return { warmup: 1, epochs: 1, batches: 2 };
 }
 
-interface Data {
+export interface Data {
   sequences: number[][][];
   targets: number[];
   lengths: number[];
 }
 
 /** Random sequences; the target is the mean of feature 0 over the real steps. */
-function makeData(c: Case): Data {
+export function makeData(c: Case): Data {
   const rng = createRng(c.steps * 1000 + c.hidden);
   const lengths = Array.from({ length: N }, () => (c.masked ? 10 + Math.floor(rng() * (c.steps - 9)) : c.steps));
   const sequences = lengths.map((len) => Array.from({ length: len }, () => Array.from({ length: FEATURES }, () => rng() * 2 - 1)));
@@ -134,7 +134,7 @@ async function timeSimpleRNN(c: Case, data: Data, plan: Plan): Promise<Timing> {
   return { msPerEpoch: ((ms / plan.epochs) * BATCHES_PER_EPOCH) / plan.batches, tensorsAfterWarmup, tensorsAfter };
 }
 
-async function useBackend(name: string): Promise<boolean> {
+export async function useBackend(name: string): Promise<boolean> {
   if (name === "wasm") registerMissingWasmKernels();
   if (name === "cpu") tf.enableProdMode();
   try {

@@ -132,3 +132,22 @@ test("histogram bars rise from zero: rendered heights are proportional to the co
   const unit = heights[0];
   assert.deepEqual(heights.map((h) => Math.round(h / unit)), [1, 2, 3, 2, 1]);
 });
+
+test("lineChart with a band: a shaded area from lower to upper behind each line, drawn in the PNG/SVG", async () => {
+  const { renderVegaLite } = await import("../src/display/render");
+  const rows = [
+    { k: 1, mean: 0.5, low: 0.2, high: 0.8, model: "A" },
+    { k: 2, mean: 0.6, low: 0.4, high: 0.9, model: "A" },
+    { k: 1, mean: 0.3, low: 0.3, high: 0.3, model: "B" },
+    { k: 2, mean: 0.2, low: 0.1, high: 0.25, model: "B" },
+  ];
+  const chart = lineChart(rows, { x: "k", y: "mean", color: "model", band: { lower: "low", upper: "high" } });
+  const spec = chart.spec as unknown as { layer: { mark: { type: string }; encoding: Record<string, { field: string }> }[] };
+  assert.deepEqual(spec.layer.map((l) => l.mark.type), ["area", "line"]);
+  assert.deepEqual([spec.layer[0].encoding.y.field, spec.layer[0].encoding.y2.field, spec.layer[1].encoding.y.field], ["low", "high", "mean"]);
+  assert.match(chart.description, /bands low to high/);
+  const { svg } = await renderVegaLite(chart.spec);
+  assert.equal((svg.match(/aria-roledescription="area mark"/g) ?? []).length, 2, "one area per model");
+  assert.equal((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 2, "one line per model");
+  assert.throws(() => lineChart(rows, { x: "k", y: "mean", band: { lower: "low", upper: "top" } }), /lineChart\(rows\)\[0\] has no field "top"/);
+});

@@ -118,36 +118,41 @@ export interface LineChartOptions extends AxisOptions {
   logY?: boolean;
   /** Draw a dot at each data point (default: when there are at most 60 rows per line). */
   points?: boolean;
+  /** A shaded band behind each line, from field `lower` to field `upper` (e.g. the range over seeds). */
+  band?: { lower: string; upper: string };
 }
 
-/** Lines of `y` against `x`, one per value of `color`. */
+/** Lines of `y` against `x`, one per value of `color`; with `band`, each over a shaded range. */
 export function lineChart(rows: readonly Row[], options: LineChartOptions): VegaLiteChart {
-  checkRows(rows, "lineChart(rows)", [options.x, options.y, options.color]);
+  checkRows(rows, "lineChart(rows)", [options.x, options.y, options.color, options.band?.lower, options.band?.upper]);
   const series = options.color ? new Set(rows.map((r) => String(r[options.color!]))).size : 1;
   const points = options.points ?? rows.length / series <= 60;
-  const spec = {
-    ...base(options),
-    data: { values: rows },
-    mark: { type: "line", point: points, tooltip: true },
-    encoding: {
-      x: {
-        field: options.x,
-        type: fieldType(rows, options.x),
-        title: options.xTitle ?? options.x,
-        ...(options.logX ? { scale: { type: "log" } } : {}),
-        ...integerAxis(rows.map((r) => r[options.x])),
-      },
-      y: {
-        field: options.y,
-        type: "quantitative",
-        title: options.yTitle ?? options.y,
-        ...(options.logY ? { scale: { type: "log" } } : { scale: { zero: false } }),
-      },
-      ...(options.color ? { color: { field: options.color, type: "nominal", title: options.color } } : {}),
-    },
+  const yScale = options.logY ? { scale: { type: "log" } } : { scale: { zero: false } };
+  const x = {
+    field: options.x,
+    type: fieldType(rows, options.x),
+    title: options.xTitle ?? options.x,
+    ...(options.logX ? { scale: { type: "log" } } : {}),
+    ...integerAxis(rows.map((r) => r[options.x])),
   };
+  const y = { field: options.y, type: "quantitative", title: options.yTitle ?? options.y, ...yScale };
+  // With a band, the legend's symbols come from the (faint) area layer: draw them opaque.
+  const legend = options.band ? { legend: { symbolOpacity: 1 } } : {};
+  const color = options.color ? { color: { field: options.color, type: "nominal", title: options.color, ...legend } } : {};
+  const line = { type: "line", point: points, tooltip: true };
+  const spec = options.band
+    ? {
+        ...base(options),
+        data: { values: rows },
+        encoding: { x, ...color },
+        layer: [
+          { mark: { type: "area", opacity: 0.18 }, encoding: { y: { ...y, field: options.band.lower }, y2: { field: options.band.upper } } },
+          { mark: line, encoding: { y } },
+        ],
+      }
+    : { ...base(options), data: { values: rows }, mark: line, encoding: { x, y, ...color } };
   const what = options.title ?? `${options.y} against ${options.x}`;
-  return { kind: "vega-lite", spec: asSpec(spec), description: `[line chart] ${what}: ${describeSize(rows)}` };
+  return { kind: "vega-lite", spec: asSpec(spec), description: `[line chart] ${what}: ${describeSize(rows)}${options.band ? ` (bands ${options.band.lower} to ${options.band.upper})` : ""}` };
 }
 
 /** One epoch's losses, as the Trainer and `TrainingProgress` record them. */

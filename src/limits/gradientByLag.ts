@@ -12,7 +12,9 @@
  * are exact enough to see 1e-30 on a log scale. For one unit the product is Π w · (1 − h_s²),
  * so with h near 0 (tanh' ≈ 1) the norm at lag k is |w|^k.
  */
+import * as tf from "@tensorflow/tfjs";
 import type { RNNWeights } from "../models/rnnScratch";
+import type { RecurrentCell } from "../models/recurrentCell";
 
 /** C = A · B for A [n][m], B [m][p]. */
 function matMul(A: readonly (readonly number[])[], B: readonly (readonly number[])[]): number[][] {
@@ -114,4 +116,53 @@ export function logSlope(points: readonly LagNorm[], fromLag = 1, toLag = Number
     den += (x - mx) * (x - mx);
   });
   return num / den;
+}
+
+/**
+ * How much the last state of any recurrent cell (RNNScratch, LSTMScratch, GRUScratch) still
+ * depends on the input k steps before the last one: ‖∂h_T/∂x_{T−k}‖_F for k = 0..T−1, the
+ * geometric mean over the sequences. This is the gradient a loss on h_T sends back to an input k
+ * steps earlier, per unit of dL/dh_T, whatever the cell keeps as state (the LSTM's c included).
+ *
+ * Computed with the cell's own hand-written BPTT: each sequence is repeated H times in one batch
+ * and row j of the copies receives dL/dh_T = e_j, so the input gradients of those H rows are the
+ * rows of the Jacobian ∂h_T[j]/∂x_t. Float32 (tfjs), so norms below about 1e-30 read as 0.
+ * @param sequences S sequences of the same length T, each [T][D] with D = cell.inputSize.
+ * @returns result[k].lag = k (0 = the last input), sorted by lag.
+ */
+export function inputJacobianNormsByLag(cell: RecurrentCell<any>, sequences: readonly (readonly (readonly number[])[])[]): LagNorm[] {
+  const where = "inputJacobianNormsByLag";
+  const S = sequences.length;
+  if (S === 0) throw new Error(`${where}: sequences is empty`);
+  const T = sequences[0].length;
+  if (T === 0 || !sequences.every((s) => s.length === T)) throw new Error(`${where}: all sequences must have the same length ≥ 1, got lengths ${sequences.map((s) => s.length).join(", ")}`);
+  const D = cell.inputSize;
+  const H = cell.hiddenSize;
+  sequences.forEach((s, i) => s.forEach((x, t) => {
+    if (x.length !== D) throw new Error(`${where}: sequences[${i}][${t}] must have inputSize=${D} numbers, got ${x.length}`);
+  }));
+  const rows = S * H;
+  const dX = tf.tidy(() => {
+    const xs = Array.from({ length: T }, (_, t) => {
+      const step = new Float32Array(rows * D);
+      for (let s = 0; s < S; s++) for (let j = 0; j < H; j++) step.set(sequences[s][t], (s * H + j) * D);
+      return tf.tensor2d(step, [rows, D]);
+    });
+    const mask = Array.from({ length: rows }, () => new Array<number>(T).fill(1));
+    const forward = cell.handForward(xs, mask);
+    const dFinal = tf.tile(tf.eye(H), [S, 1]) as tf.Tensor2D; // row s·H + j: e_j
+    return forward.backward(null, dFinal, { inputGradients: true }).dX as tf.Tensor2D; // [T·S·H, D], time-major
+  });
+  const values = dX.dataSync();
+  dX.dispose();
+  const logSums = new Array<number>(T).fill(0);
+  for (let t = 0; t < T; t++) {
+    for (let s = 0; s < S; s++) {
+      let sq = 0;
+      const from = (t * rows + s * H) * D;
+      for (let i = from; i < from + H * D; i++) sq += values[i] * values[i];
+      logSums[t] += Math.log(Math.max(Math.sqrt(sq), Number.MIN_VALUE));
+    }
+  }
+  return logSums.map((sum, t) => ({ lag: T - 1 - t, norm: Math.exp(sum / S) })).reverse();
 }

@@ -50,3 +50,25 @@ export function variableFrom<R extends tf.Rank>(initial: tf.Tensor<R>, name: str
   initial.dispose();
   return variable;
 }
+
+/**
+ * The checks every cell's `step` makes on one event: x_t must be [B, inputSize] with B ≥ 1 and
+ * finite values. Returns B. (`where` is e.g. "LSTMScratch.step".)
+ */
+export function checkStepInput(x_t: tf.Tensor, inputSize: number, where: string): number {
+  if (x_t.rank !== 2 || x_t.shape[1] !== inputSize) {
+    throw new Error(`${where}: x_t must have shape [batch, inputSize=${inputSize}], got ${shapeString(x_t.shape)}`);
+  }
+  const batch = x_t.shape[0];
+  if (batch === 0) throw new Error(`${where}: x_t is an empty batch (shape ${shapeString(x_t.shape)})`);
+  checkFinite(x_t, "x_t", where);
+  return batch;
+}
+
+/** Throws unless `values` is a numeric array of length n with finite values. */
+export function checkVector(values: readonly number[], n: number, argument: string, where: string): void {
+  if (!Array.isArray(values) || values.length !== n) {
+    throw new Error(`${where}: ${argument} must have shape [${n}], got [${Array.isArray(values) ? values.length : typeof values}]`);
+  }
+  for (const v of values) if (!Number.isFinite(v)) throw new Error(`${where}: ${argument} holds a non-finite value (${v})`);
+}

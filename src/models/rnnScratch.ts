@@ -17,8 +17,12 @@
  */
 import { checkPositiveInteger } from "../checks";
 import * as tf from "@tensorflow/tfjs";
-import { checkFinite, checkMatrix, checkShape, shapeString, uniqueName, variableFrom } from "./checks";
+import { checkMatrix, checkShape, checkStepInput, uniqueName, variableFrom } from "./checks";
 import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
+import type { HandForward, RecurrentCell } from "./recurrentCell";
+import { maskedUpdate, splitSteps, stopGradient, wideMasks } from "./tensorOps";
+// The RNN's hand-written BPTT still lives in training/ (issue 12 moves it next to the cell).
+import { backwardThroughTime, forwardWithCache } from "../training/bptt";
 
 export interface RNNScratchOptions {
   /** D: numbers per event. */
@@ -73,7 +77,8 @@ function checkSize(value: number, name: string): void {
   checkPositiveInteger(value, `RNNScratch: ${name}`);
 }
 
-export class RNNScratch {
+export class RNNScratch implements RecurrentCell<tf.Tensor2D> {
+  readonly kind = "rnn";
   readonly inputSize: number;
   readonly hiddenSize: number;
   /** W = [W_xh ; W_hh], shape [D + H, H] (see the file comment for the layout). */
@@ -121,6 +126,11 @@ export class RNNScratch {
     return tf.slice(this.W, [this.inputSize, 0], [this.hiddenSize, this.hiddenSize]);
   }
 
+  /** h_t of a state: the state itself. */
+  output(state: tf.Tensor2D): tf.Tensor2D {
+    return state;
+  }
+
   /** The state before any event: zeros [B, H]. */
   initialState(batchSize: number): tf.Tensor2D {
     return tf.zeros([batchSize, this.hiddenSize]);
@@ -134,13 +144,8 @@ export class RNNScratch {
    */
   step(x_t: tf.Tensor, h_prev?: tf.Tensor): tf.Tensor2D {
     const where = "RNNScratch.step";
-    if (x_t.rank !== 2 || x_t.shape[1] !== this.inputSize) {
-      throw new Error(`${where}: x_t must have shape [batch, inputSize=${this.inputSize}], got ${shapeString(x_t.shape)}`);
-    }
-    const batch = x_t.shape[0];
-    if (batch === 0) throw new Error(`${where}: x_t is an empty batch (shape ${shapeString(x_t.shape)})`);
+    const batch = checkStepInput(x_t, this.inputSize, where);
     if (h_prev !== undefined) checkShape(h_prev, [batch, this.hiddenSize], "h_prev", where);
-    checkFinite(x_t, "x_t", where);
     return tf.tidy(() => {
       const h = h_prev ?? this.initialState(batch);
       return this.cell(x_t as tf.Tensor2D, h as tf.Tensor2D);
@@ -163,18 +168,40 @@ export class RNNScratch {
    * A padded step leaves the state unchanged: h_t = h_{t-1} + m_t · (h̃_t − h_{t-1}).
    * @param inputs T dense steps [B, D] with their masks.
    * @param h0 optional initial state [B, H].
+   * @param options.truncate the state entering every k-th step passes a gradient stop (truncated BPTT).
    * @returns the T states [B, H] (time-major list) and the final state [B, H].
    */
-  forwardSteps(inputs: StepInputs, h0?: tf.Tensor2D): { states: tf.Tensor2D[]; final: tf.Tensor2D } {
+  forwardSteps(inputs: StepInputs, h0?: tf.Tensor2D, options: { truncate?: number } = {}): { states: tf.Tensor2D[]; final: tf.Tensor2D } {
     let h = h0 ?? this.initialState(inputs.batchSize); // h_{t-1}: [B, H]
     const states: tf.Tensor2D[] = [];
+    const k = options.truncate;
     for (let t = 0; t < inputs.numSteps; t++) {
+      if (k !== undefined && t > 0 && t % k === 0) h = stopGradient(h);
       const candidate = this.cell(inputs.steps[t] as tf.Tensor2D, h); // h̃_t: [B, H]
-      const m = inputs.stepMasks[t]; // [B, 1] or null when every row is real
-      h = m ? (tf.add(h, tf.mul(m, tf.sub(candidate, h))) as tf.Tensor2D) : candidate;
+      h = maskedUpdate(h, candidate, inputs.stepMasks[t]); // m_t: [B, 1] or null when every row is real
       states.push(h);
     }
     return { states, final: h };
+  }
+
+  /**
+   * The forward pass of the hand-written BPTT (training/bptt.ts), from h_0 = 0. Call inside tf.tidy.
+   * @param xs T × [B, D]; @param mask mask[b][t] in {0, 1}.
+   */
+  handForward(xs: tf.Tensor2D[], mask: readonly (readonly number[])[]): HandForward {
+    const masks = wideMasks(mask, this.hiddenSize);
+    const W = this.W as tf.Tensor2D;
+    const cache = forwardWithCache(W, this.b_h, xs, masks.keep, this.initialState(xs[0].shape[0]), masks.pass);
+    const T = xs.length;
+    return {
+      final: cache.states[T - 1],
+      allStates: () => tf.concat(cache.states, 0) as tf.Tensor2D,
+      backward: (dAllStates, dFinal, options = {}) => {
+        const perStep = dAllStates ? splitSteps(dAllStates, T) : null;
+        const back = backwardThroughTime(cache, W, this.inputSize, (t) => perStep?.[t] ?? null, dFinal, options);
+        return { grads: { [this.W.name]: back.dW, [this.b_h.name]: back.db }, dX: back.dX };
+      },
+    };
   }
 
   /**

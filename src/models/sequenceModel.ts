@@ -1,19 +1,21 @@
 /**
- * A complete model for one of the course's tasks: (optional token embedding) -> RNNScratch -> head.
+ * A complete model for one of the course's tasks: (optional token embedding) -> recurrent cell
+ * -> head. The cell is RNNScratch by default; `cell` plugs in any RecurrentCell (LSTMScratch,
+ * GRUScratch), e.g. `cell: (D, H) => new LSTMScratch({ inputSize: D, hiddenSize: H })`.
  *
  * It computes its loss and gradients two ways, which must agree:
  * - "autodiff": the forward pass written with tf ops, differentiated by tfjs (tf.variableGrads);
- * - "hand": the forward pass keeps caches and the recurrence is run backwards by hand
- *   (training/bptt.ts); tfjs only differentiates the small head.
+ * - "hand": the cell's forward pass keeps caches and its hand-written backward pass runs the
+ *   recurrence backwards (RecurrentCell.handForward); tfjs only differentiates the small head.
  */
 import * as tf from "@tensorflow/tfjs";
 import { RNNScratch } from "./rnnScratch";
 import { Head } from "./heads";
 import { uniqueName, shapeString, variableFrom } from "./checks";
 import { StepInputs, disposeStepInputs, stepInputsFromSequences } from "./stepInputs";
-import { backwardThroughTime, forwardWithCache, splitSteps, wideMasks } from "../training/bptt";
+import type { CellState, RecurrentCell } from "./recurrentCell";
 
-export interface SequenceModelOptions {
+export interface SequenceModelOptions<Cell extends RecurrentCell<any> = RNNScratch> {
   /** Dense inputs: numbers per event. Leave undefined for token inputs. */
   inputSize?: number;
   /** Token inputs: vocabulary size V and embedding size D (x_t = E[token_t]). */
@@ -22,7 +24,12 @@ export interface SequenceModelOptions {
   hiddenSize: number;
   /** Builds the head for a given hidden size. */
   head: (hiddenSize: number) => Head;
+  /** Builds the recurrent cell from (inputSize, hiddenSize). Default: RNNScratch. */
+  cell?: (inputSize: number, hiddenSize: number) => Cell;
 }
+
+/** A SequenceModel with any kind of cell (for code that only makes batches or trains). */
+export type AnySequenceModel = SequenceModel<RecurrentCell<any>>;
 
 /** One prepared batch. Dispose with disposeBatch. */
 export interface SequenceBatch {
@@ -50,21 +57,16 @@ export interface GradientOptions {
   truncate?: number;
 }
 
-/** A gradient-stopping identity: the value passes, the gradient is zero (for truncated BPTT). */
-const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
-  value: tf.clone(x),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Tensor2D;
-
-export class SequenceModel {
-  readonly rnn: RNNScratch;
+export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
+  /** The recurrent cell (named `rnn` for every kind of cell: it is the model's recurrent part). */
+  readonly rnn: Cell;
   readonly head: Head;
   /** E: [V, D] token embedding (token models only). */
   readonly embedding: tf.Variable<tf.Rank.R2> | null;
   readonly tokens: boolean;
   readonly hiddenSize: number;
 
-  constructor(options: SequenceModelOptions) {
+  constructor(options: SequenceModelOptions<Cell>) {
     this.tokens = options.inputSize === undefined;
     let inputSize: number;
     if (this.tokens) {
@@ -77,7 +79,13 @@ export class SequenceModel {
       this.embedding = null;
       inputSize = options.inputSize as number;
     }
-    this.rnn = new RNNScratch({ inputSize, hiddenSize: options.hiddenSize });
+    this.rnn = options.cell ? options.cell(inputSize, options.hiddenSize) : (new RNNScratch({ inputSize, hiddenSize: options.hiddenSize }) as unknown as Cell);
+    if (this.rnn.inputSize !== inputSize || this.rnn.hiddenSize !== options.hiddenSize) {
+      const got = [this.rnn.inputSize, this.rnn.hiddenSize];
+      this.rnn.dispose();
+      this.embedding?.dispose();
+      throw new Error(`SequenceModel: cell must be built with inputSize ${inputSize} and hiddenSize ${options.hiddenSize}, got ${got[0]} and ${got[1]}`);
+    }
     this.hiddenSize = options.hiddenSize;
     this.head = options.head(options.hiddenSize);
   }
@@ -160,19 +168,9 @@ export class SequenceModel {
    */
   loss(batch: SequenceBatch, options: { truncate?: number } = {}): tf.Scalar {
     return tf.tidy(() => {
-      const xs = this.embed(batch.inputs);
-      let h = this.rnn.initialState(batch.inputs.batchSize);
-      const states: tf.Tensor2D[] = [];
-      const k = options.truncate;
-      for (let t = 0; t < xs.length; t++) {
-        if (k !== undefined && t > 0 && t % k === 0) h = stopGradient(h);
-        const candidate = this.rnn.cell(xs[t], h);
-        const m = batch.inputs.stepMasks[t];
-        h = m ? tf.add(h, tf.mul(m, tf.sub(candidate, h))) : candidate;
-        states.push(h);
-      }
+      const { states, final } = this.rnn.forwardSteps({ ...batch.inputs, steps: this.embed(batch.inputs) }, undefined, { truncate: options.truncate });
       const params = this.head.params;
-      if (this.head.kind === "final") return this.head.lossWith(params, h, batch.targets);
+      if (this.head.kind === "final") return this.head.lossWith(params, final, batch.targets);
       return this.head.lossWith(params, tf.concat(states, 0), batch.targets, batch.targetWeights);
     });
   }
@@ -188,12 +186,9 @@ export class SequenceModel {
     return tf.tidy(() => {
       const inputs = batch.inputs;
       const xs = this.embed(inputs);
-      const W = this.rnn.W as tf.Tensor2D;
-      const masks = wideMasks(inputs.mask, this.hiddenSize);
-      const cache = forwardWithCache(W, this.rnn.b_h, xs, masks.keep, this.rnn.initialState(inputs.batchSize), masks.pass);
-      const T = inputs.numSteps;
+      const forward = this.rnn.handForward(xs, inputs.mask);
       const head = this.head;
-      let dStates: (t: number) => tf.Tensor2D | null = () => null;
+      let dAllStates: tf.Tensor2D | null = null;
       let dFinal: tf.Tensor2D | null = null;
       let lossValue: tf.Scalar;
       let dW_hq: tf.Tensor;
@@ -201,26 +196,19 @@ export class SequenceModel {
       if (head.kind === "final") {
         const f = (hT: tf.Tensor, W_hq: tf.Tensor, b_q: tf.Tensor) =>
           head.lossWith({ W_hq: W_hq as tf.Tensor2D, b_q: b_q as tf.Tensor1D }, hT as tf.Tensor2D, batch.targets);
-        const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([cache.states[T - 1], head.W_hq, head.b_q]);
+        const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([forward.final, head.W_hq, head.b_q]);
         lossValue = value;
         [dFinal, dW_hq, db_q] = grads as [tf.Tensor2D, tf.Tensor, tf.Tensor];
       } else {
         const f = (S: tf.Tensor, W_hq: tf.Tensor, b_q: tf.Tensor) =>
           head.lossWith({ W_hq: W_hq as tf.Tensor2D, b_q: b_q as tf.Tensor1D }, S as tf.Tensor2D, batch.targets, batch.targetWeights);
-        const S = tf.concat(cache.states, 0); // [T·B, H], time-major
-        const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([S, head.W_hq, head.b_q]);
+        const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([forward.allStates(), head.W_hq, head.b_q]); // [T·B, H], time-major
         lossValue = value;
-        const perStep = splitSteps(grads[0] as tf.Tensor2D, T);
-        dStates = (t) => perStep[t];
-        [, dW_hq, db_q] = grads;
+        [dAllStates, dW_hq, db_q] = grads as [tf.Tensor2D, tf.Tensor, tf.Tensor];
       }
-      const back = backwardThroughTime(cache, W, this.rnn.inputSize, dStates, dFinal, {
-        truncate: options.truncate,
-        inputGradients: this.tokens,
-      });
+      const back = forward.backward(dAllStates, dFinal, { truncate: options.truncate, inputGradients: this.tokens });
       const grads: tf.NamedTensorMap = {
-        [this.rnn.W.name]: back.dW,
-        [this.rnn.b_h.name]: back.db,
+        ...back.grads,
         [head.W_hq.name]: dW_hq,
         [head.b_q.name]: db_q,
       };
@@ -237,7 +225,7 @@ export class SequenceModel {
     const inputs = stepInputsFromSequences(sequences, this.tokens ? "tokens" : this.rnn.inputSize, "SequenceModel.hiddenStates");
     try {
       const out = tf.tidy(() => {
-        const { states, final } = this.rnn.forwardSteps({ ...inputs, steps: this.embed(inputs) });
+        const { states, final } = this.rnn.forwardSteps({ ...inputs, steps: this.embed(inputs) }, undefined);
         return { states: tf.stack(states, 1) as tf.Tensor3D, final };
       });
       return { ...out, lengths: inputs.lengths };
@@ -251,13 +239,16 @@ export class SequenceModel {
    * next-token heads, values for regression).
    */
   predict(sequences: readonly (readonly (readonly number[] | number)[])[]): tf.Tensor2D {
-    const { states, final } = this.hiddenStates(sequences);
-    states.dispose();
-    return tf.tidy(() => {
-      const out = this.head.apply(final);
-      final.dispose();
-      return this.head.output === "values" ? out : tf.softmax(out);
-    });
+    const inputs = stepInputsFromSequences(sequences, this.tokens ? "tokens" : this.rnn.inputSize, "SequenceModel.predict");
+    try {
+      return tf.tidy(() => {
+        const { final } = this.rnn.forwardSteps({ ...inputs, steps: this.embed(inputs) }, undefined); // no [B, T, H] stack: only the final state is read
+        const out = this.head.apply(final);
+        return this.head.output === "values" ? out : tf.softmax(out);
+      });
+    } finally {
+      disposeStepInputs(inputs);
+    }
   }
 
   /**
@@ -289,22 +280,23 @@ export class SequenceModel {
 
   /**
    * One step at prediction time: reads one event (token id or feature vector) with the previous
-   * state and returns the new state [1, H] and the head's output [1, Q] (probabilities unless
-   * the head is a regression).
+   * state and returns the new state, its h [1, H] (for RNN and GRU the state itself; for an LSTM
+   * state.h) and the head's output [1, Q] (probabilities unless the head is a regression).
    */
-  step(event: number | readonly number[], hPrev?: tf.Tensor2D): { h: tf.Tensor2D; output: tf.Tensor2D } {
+  step(event: number | readonly number[], statePrev?: CellState<Cell>): { h: tf.Tensor2D; state: CellState<Cell>; output: tf.Tensor2D } {
     const x = typeof event === "number" ? this.embedToken(event) : tf.tensor2d([[...event]]);
     if (x.shape[1] !== this.rnn.inputSize) {
       x.dispose();
       throw new Error(`SequenceModel.step: event must have ${this.rnn.inputSize} features, got ${shapeString(x.shape)}`);
     }
     try {
-      const h = this.rnn.step(x, hPrev);
+      const state = this.rnn.step(x, statePrev) as CellState<Cell>;
+      const h = this.rnn.output(state);
       const output = tf.tidy(() => {
         const out = this.head.apply(h);
         return this.head.output === "values" ? out : tf.softmax(out);
       });
-      return { h, output };
+      return { h, state, output };
     } finally {
       x.dispose();
     }

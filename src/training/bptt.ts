@@ -19,50 +19,10 @@
  */
 import { checkPositiveInteger } from "../checks";
 import * as tf from "@tensorflow/tfjs";
+import { matMulTransposeA, matMulTransposeB } from "../models/tensorOps";
 
-/**
- * aᵀ·b. On `wasm` an explicit transpose and a plain matMul (its transposed-flag matMul is 2-3x
- * slower); elsewhere the flag (on `cpu` a separate transpose costs more than it saves).
- */
-export function matMulTransposeA(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return (tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false)) as tf.Tensor2D;
-}
-
-/**
- * Per step, the mask widened to the state's shape, as m_t and 1 − m_t ([B, H] each), or null
- * where every row is real. Built from plain numbers (no kernels): an elementwise product of
- * same-shape tensors is several times cheaper on `cpu` than one that broadcasts [B, 1].
- * @param mask mask[b][t] in {0, 1}; @param hiddenSize H.
- */
-export function wideMasks(mask: readonly (readonly number[])[], hiddenSize: number): { keep: (tf.Tensor2D | null)[]; pass: (tf.Tensor2D | null)[] } {
-  const B = mask.length;
-  const T = mask[0].length;
-  const keep: (tf.Tensor2D | null)[] = [];
-  const pass: (tf.Tensor2D | null)[] = [];
-  for (let t = 0; t < T; t++) {
-    let all = true;
-    for (let b = 0; b < B && all; b++) all = mask[b][t] === 1;
-    if (all) {
-      keep.push(null);
-      pass.push(null);
-      continue;
-    }
-    const m = new Float32Array(B * hiddenSize);
-    const rest = new Float32Array(B * hiddenSize);
-    for (let b = 0; b < B; b++) {
-      m.fill(mask[b][t], b * hiddenSize, (b + 1) * hiddenSize);
-      rest.fill(1 - mask[b][t], b * hiddenSize, (b + 1) * hiddenSize);
-    }
-    keep.push(tf.tensor2d(m, [B, hiddenSize]));
-    pass.push(tf.tensor2d(rest, [B, hiddenSize]));
-  }
-  return { keep, pass };
-}
-
-/** a·bᵀ, with the same backend choice as matMulTransposeA. */
-export function matMulTransposeB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return (tf.getBackend() === "wasm" ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true)) as tf.Tensor2D;
-}
+// Shared with the gated cells' backward passes, which live next to their cells in models/.
+export { matMulTransposeA, matMulTransposeB, wideMasks, splitSteps } from "../models/tensorOps";
 
 export interface ForwardCache {
   /** [x_t ; h_{t-1}] per step: T × [B, D+H]. */
@@ -178,19 +138,4 @@ export function backwardThroughTime(
     result.dX = matMulTransposeB(stackedDZ, tf.slice(W, [0, 0], [inputSize, H]) as tf.Tensor2D); // dZ · W_xhᵀ: [T·B, D]
   }
   return result;
-}
-
-/**
- * Splits a time-major stack [T·B, H] into T tensors [B, H]. Uses one gather per step: on `wasm`
- * a slice copies the whole source tensor, a gather reads only the rows it returns.
- */
-export function splitSteps(stacked: tf.Tensor2D, numSteps: number): tf.Tensor2D[] {
-  const [rows, H] = stacked.shape;
-  const B = rows / numSteps;
-  const byStep = tf.reshape(stacked, [numSteps, B * H]);
-  const out: tf.Tensor2D[] = [];
-  for (let t = 0; t < numSteps; t++) {
-    out.push(tf.reshape(tf.gather(byStep, tf.tensor1d([t], "int32")), [B, H]) as tf.Tensor2D);
-  }
-  return out;
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng, createRng, shuffleInPlace } from "../random";
-import { SequenceBatch, SequenceModel, disposeBatch } from "../models/sequenceModel";
+import { AnySequenceModel, SequenceBatch, disposeBatch } from "../models/sequenceModel";
 
 export interface BatchSource<Batch> {
   /** Number of examples. */
@@ -34,7 +34,7 @@ export interface SequenceDataOptions {
 export class SequenceData implements BatchSource<SequenceBatch> {
   readonly size: number;
   constructor(
-    readonly model: SequenceModel,
+    readonly model: AnySequenceModel,
     readonly sequences: readonly (readonly (readonly number[] | number)[])[],
     readonly targets: readonly (number | readonly number[])[],
     readonly options: SequenceDataOptions = {},

@@ -41,6 +41,11 @@ export interface EarlyStopping {
   minDelta?: number;
   /** Put back the weights of the best epoch when training ends (default true). */
   restoreBest?: boolean;
+  /**
+   * Also stop as soon as the monitored loss is at or below this value: the task is solved, and
+   * further epochs would only wait out the patience (default: none).
+   */
+  target?: number;
 }
 
 export interface TrainerOptions<GradOptions = unknown> {
@@ -98,6 +103,8 @@ export interface TrainResult {
   /** 1-based epoch with the lowest monitored loss. */
   bestEpoch: number;
   stoppedEarly: boolean;
+  /** Early stopping's `target` was reached (stoppedEarly is then true as well). */
+  reachedTarget: boolean;
   /** The loss became NaN or infinite and training stopped (onDivergence: "stop"). */
   diverged: boolean;
 }
@@ -165,6 +172,7 @@ export class Trainer<GradOptions = unknown> {
     let bestEpoch = 0;
     let bestWeights: tf.Tensor[] | null = null;
     let stoppedEarly = false;
+    let reachedTarget = false;
     let diverged = false;
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
@@ -213,13 +221,18 @@ export class Trainer<GradOptions = unknown> {
           stoppedEarly = true;
           break;
         }
+        if (stop?.target !== undefined && monitored <= stop.target) {
+          reachedTarget = true;
+          stoppedEarly = epoch + 1 < epochs;
+          break;
+        }
       }
       if (bestWeights) model.variables.forEach((v, i) => v.assign((bestWeights as tf.Tensor[])[i]));
     } finally {
       tf.dispose(bestWeights ?? []);
       await progress?.finish();
     }
-    return { history, steps, bestEpoch, stoppedEarly, diverged };
+    return { history, steps, bestEpoch, stoppedEarly, reachedTarget, diverged };
   }
 }
 

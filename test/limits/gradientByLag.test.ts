@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runCell, jacobiansByLag, jacobianNormsByLag, gradientNormByLag, logSlope } from "../../src/limits/gradientByLag";
+import { runCell, jacobiansByLag, jacobianNormsByLag, gradientNormByLag, logSlope, inputJacobianNormsByLag } from "../../src/limits/gradientByLag";
 import * as tf from "@tensorflow/tfjs";
 import type { RNNWeights } from "../../src/models/rnnScratch";
 import { initBackend } from "../../src/backend";
@@ -97,5 +97,43 @@ test("agrees with the hand-written BPTT in src/training: the gradient reaching x
     const dz = gt.map((v, j) => v * (1 - states[t][j] ** 2));
     const expected = weights.W_xh.map((row) => row.reduce((sum, w, j) => sum + w * dz[j], 0));
     expected.forEach((v, d) => assert.ok(Math.abs(v - fromBptt[t][d]) < 1e-5, `step ${t}, input ${d}: ${v} vs ${fromBptt[t][d]}`));
+  }
+});
+
+test("inputJacobianNormsByLag equals ‖∂h_T/∂x_{T−k}‖ from tfjs autodiff, for every cell, and one sequence's geometric mean", async () => {
+  await initBackend({ quiet: true });
+  const { makeCell } = await import("../../src/models/cells");
+  const { seed } = await import("../../src/random");
+  seed(8);
+  const D = 2;
+  const H = 3;
+  const T = 6;
+  const sequences = [0, 1].map((s) => Array.from({ length: T }, (_, t) => [Math.sin(3 * t + s), Math.cos(2 * t - s)]));
+  for (const spec of [{ kind: "rnn" as const, hiddenSize: H }, { kind: "lstm" as const, hiddenSize: H, init: "uniform" as const }, { kind: "gru" as const, hiddenSize: H, resetAfter: true }]) {
+    const cell = makeCell(spec, D);
+    const reference = sequences.map((seq) => {
+      const xs = seq.map((x) => tf.tensor2d([x]));
+      const sq = new Array<number>(T).fill(0);
+      for (let j = 0; j < H; j++) {
+        const grads = tf.grads((...inputs: tf.Tensor[]) => {
+          const { final } = cell.forwardSteps({ batchSize: 1, numSteps: T, steps: inputs, stepMasks: inputs.map(() => null), lengths: [T], mask: [new Array(T).fill(1)] });
+          return tf.sum(tf.slice(final, [0, j], [1, 1])) as tf.Scalar;
+        })(xs);
+        grads.forEach((g, t) => (sq[t] += tf.sum(tf.square(g)).dataSync()[0]));
+        tf.dispose(grads);
+      }
+      tf.dispose(xs);
+      return sq.map(Math.sqrt); // by step t
+    });
+    const norms = inputJacobianNormsByLag(cell, sequences);
+    assert.deepEqual(norms.map((n) => n.lag), [0, 1, 2, 3, 4, 5]);
+    norms.forEach(({ lag, norm }) => {
+      const t = T - 1 - lag;
+      const expected = Math.sqrt(reference[0][t] * reference[1][t]);
+      assert.ok(Math.abs(norm - expected) <= 1e-4 * expected, `${spec.kind} lag ${lag}: ${norm} vs ${expected}`);
+    });
+    assert.throws(() => inputJacobianNormsByLag(cell, [sequences[0], sequences[1].slice(1)]), /all sequences must have the same length ≥ 1, got lengths 6, 5/);
+    assert.throws(() => inputJacobianNormsByLag(cell, [[[1, 2, 3]]]), /sequences\[0\]\[0\] must have inputSize=2 numbers, got 3/);
+    cell.dispose();
   }
 });

@@ -217,3 +217,18 @@ test("Trainer: onDivergence 'stop' ends a blown-up run and reports it; the defau
   await assert.rejects(explode(), /the loss became (NaN|Infinity) at epoch/);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test("Trainer: early stopping's target stops once the monitored loss reaches it, and says so", async () => {
+  const model = new SequenceModel({ inputSize: 2, hiddenSize: 4, head: (h) => new RegressionHead(h) });
+  const train = meanTask(64, 7);
+  const valid = meanTask(32, 8);
+  const trainer = new Trainer({ epochs: 40, batchSize: 16, learningRate: 0.05, earlyStopping: { patience: 40, target: 0.02 }, progress: false });
+  const result = await trainer.fit(model, new SequenceData(model, train.sequences, train.targets), new SequenceData(model, valid.sequences, valid.targets));
+  const h = result.history;
+  assert.ok(result.reachedTarget && result.stoppedEarly, `validation ${h.map((r) => r.validation!.toFixed(3)).join(" ")}`);
+  assert.ok(h.at(-1)!.validation! <= 0.02);
+  assert.ok(h.slice(0, -1).every((r) => r.validation! > 0.02), "it stops at the first epoch at the target");
+  const plain = await new Trainer({ epochs: 2, batchSize: 16, progress: false }).fit(model, new SequenceData(model, train.sequences, train.targets));
+  assert.equal(plain.reachedTarget, false);
+  model.dispose();
+});
