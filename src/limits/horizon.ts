@@ -23,7 +23,8 @@ import type { RecurrentCell } from "../models/recurrentCell";
 import { makeCell, type CellSpec } from "../models/cells";
 import { Trainer } from "../training/trainer";
 import { SequenceData, type BatchSource } from "../training/data";
-import { accuracy, oneHotSequences, recallTask } from "./tasks";
+import { accuracy } from "../metrics";
+import { oneHotSequences, recallTask } from "./tasks";
 
 export interface RecallTraining {
   /** Training, validation (for early stopping) and test sequences per run (defaults 512, 256, 512). Defaults: RECALL_TRAINING. */
