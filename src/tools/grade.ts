@@ -21,7 +21,7 @@ import { keyPathFor, parseManifest, readReleaseKey, verifyInstructor, type Marke
 import { classCsv, emptyReport, feedbackMarkdown, scoreReport, type StudentReport } from "./grading/report";
 import { assertOutsideBinds, cpuCount, defaultLimits, describeLimits, isRefusal, planSandbox, type Limits, type SandboxPlan } from "./grading/sandbox";
 import { buildGradedNotebook } from "./grading/submission";
-import { repoRoot } from "./linkPackage";
+import { repoRoot } from "./repository";
 
 export const gradesDir = path.join(repoRoot, "build", "grades");
 
