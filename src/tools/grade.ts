@@ -90,11 +90,15 @@ export function collectSubmissions(args: string[]): string[] {
   return files;
 }
 
-/** Writes one file of the output, never throwing: a failure is returned for the summary. */
-function writeOutput(file: string, text: string): string | null {
+/**
+ * Writes one file of the output, never throwing: a failure is returned for the summary. The text
+ * is made here too (`text` may be a function), so a value that cannot be serialised (nested too
+ * deep for JSON.stringify, say) costs that file, not the batch.
+ */
+function writeOutput(file: string, text: string | (() => string)): string | null {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, typeof text === "function" ? text() : text);
     return null;
   } catch (error) {
     return `could not write ${file}: ${(error as Error).message}`;
@@ -176,7 +180,10 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
       scoreReport(report, release, result, graded.solutionPositions);
       log.push(result.log);
       if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
-      executed = { ...notebook, cells: result.executed, metadata: { ...notebook.metadata, kernelspec: options.instructorMetadata.kernelspec } };
+      // Only the graded cells and the instructor's kernel: nothing else of the submission's file
+      // (its metadata and extra top-level keys are the student's, of any shape and depth).
+      const { kernelspec, language_info } = options.instructorMetadata;
+      executed = { nbformat: 4, nbformat_minor: 5, metadata: { ...(kernelspec ? { kernelspec } : {}), ...(language_info ? { language_info } : {}) }, cells: result.executed };
     } catch (error) {
       report.status = "error";
       report.notes.push("The grader could not grade this submission; the instructor has the details.");
@@ -195,7 +202,7 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
     writeOutput(path.join(outDir, "reports", `${report.student}.json`), JSON.stringify(report, null, 2) + "\n"),
     writeOutput(path.join(outDir, "feedback", `${report.student}.md`), feedbackMarkdown(report)),
     log.length > 0 ? writeOutput(path.join(outDir, "logs", `${report.student}.log`), log.join("\n\n") + "\n") : null,
-    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), JSON.stringify(executed, null, 1) + "\n") : null,
+    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), () => JSON.stringify(executed, null, 1) + "\n") : null,
   ].filter((p): p is string => p !== null);
   for (const problem of problems) console.error(`grade: ${problem}`);
   return report;
@@ -209,7 +216,16 @@ export async function gradeBatch(submissions: Submission[], options: GradeOption
   const worker = async () => {
     while (next < submissions.length) {
       const i = next++;
-      reports[i] = await gradeSubmission(submissions[i], options);
+      try {
+        reports[i] = await gradeSubmission(submissions[i], options);
+      } catch (error) {
+        // gradeSubmission catches what it expects; this is the last line of defence for the batch.
+        console.error(`grade: ${submissions[i].student}: ${(error as Error)?.stack ?? error}`);
+        reports[i] = emptyReport(submissions[i].student, submissions[i].file, options.release, describeLimits(options.plan, options.limits));
+        reports[i].status = "error";
+        reports[i].notes.push("The grader could not grade this submission; the instructor has the details.");
+        reports[i].exercises.forEach((e) => (e.messages = ["not graded"]));
+      }
       onReport?.(reports[i], ++done);
     }
   };

@@ -104,6 +104,8 @@ before(async () => {
     solved(fixture, "network", [{ source: `import * as net from "net";\nconst socket = net.connect(${port}, "127.0.0.1");\nawait new Promise((resolve) => { socket.on("error", (e) => { console.log("NET " + (e as any).code); resolve(null); }); socket.on("connect", () => { console.log("NET connected"); resolve(null); }); });` }]),
     solved(fixture, "slow-on-hidden-input", [], { "truncate-solution": "function truncatePost(sequence: number[], maxLength: number): number[] {\n  if (maxLength === 0) for (;;) {}\n  return sequence.slice(0, maxLength);\n}" }),
     solved(fixture, "huge-result", [], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  return new Array(3e7).fill(0.5);\n}" }),
+    // Break the grader itself: values JSON.parse reads but JSON.stringify cannot write back.
+    deeplyNested(solved(fixture, "deep-nesting")),
   ];
   fs.copyFileSync(fixturePath, subs("zz-instructor.ipynb"));
   files.push(subs("zz-instructor.ipynb"));
@@ -113,6 +115,15 @@ before(async () => {
 });
 
 after(() => server.close());
+
+/** Rewrites a submission file with its metadata and an extra top-level key nested 100,000 arrays deep. */
+function deeplyNested(file: string): string {
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+  const { metadata, ...rest } = notebook;
+  fs.writeFileSync(file, `${JSON.stringify(rest).slice(0, -1)}, "metadata": ${JSON.stringify({ ...metadata, deep: "@" }).replace('"@"', deep)}, "deep": ${deep}}`);
+  return file;
+}
 
 const score = (student: string) => earned(reports[student]);
 const executed = (student: string, marker: string) => outputsOf(path.join(options.outDir, "executed", `${student}.ipynb`), marker);
@@ -190,6 +201,14 @@ test("a function that loops only on a hidden input, or returns too much, loses t
   assert.deepEqual(score("slow-on-hidden-input"), { truncate: 0, clip: 3 });
   assert.deepEqual(reports["slow-on-hidden-input"].exercises[0].messages, ["visible test cell 1: ran longer than the time limit"]);
   assert.deepEqual(score("huge-result"), { truncate: 2, clip: 0 });
+});
+
+test("a submission nested deeper than JSON.stringify can go is graded on its answers, and the batch goes on", () => {
+  assert.deepEqual(score("deep-nesting"), { truncate: 2, clip: 3 });
+  assert.equal(reports["deep-nesting"].status, "graded");
+  const executedNotebook = JSON.parse(fs.readFileSync(path.join(options.outDir, "executed", "deep-nesting.ipynb"), "utf8"));
+  assert.deepEqual(Object.keys(executedNotebook).sort(), ["cells", "metadata", "nbformat", "nbformat_minor"]);
+  assert.equal(executedNotebook.metadata.deep, undefined);
 });
 
 test("the instructor, graded in the same batch after all of them, still gets full marks", () => {
