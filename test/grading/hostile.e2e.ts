@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { assignIds, gradeBatch, type GradeOptions } from "../../src/tools/grade";
-import type { StudentReport } from "../../src/tools/grading/report";
+import { VERDICTS, type StudentReport } from "../../src/tools/grading/report";
 import { earned, fixturePath, gradeOptions, outputsOf, releaseFixture, SECRETS, solved, SOLUTIONS, submission, type Fixture } from "./helpers";
 
 let fixture: Fixture;
@@ -104,6 +104,11 @@ before(async () => {
     solved(fixture, "network", [{ source: `import * as net from "net";\nconst socket = net.connect(${port}, "127.0.0.1");\nawait new Promise((resolve) => { socket.on("error", (e) => { console.log("NET " + (e as any).code); resolve(null); }); socket.on("connect", () => { console.log("NET connected"); resolve(null); }); });` }]),
     solved(fixture, "slow-on-hidden-input", [], { "truncate-solution": "function truncatePost(sequence: number[], maxLength: number): number[] {\n  if (maxLength === 0) for (;;) {}\n  return sequence.slice(0, maxLength);\n}" }),
     solved(fixture, "huge-result", [], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  return new Array(3e7).fill(0.5);\n}" }),
+    // Forge replies the harness must refuse by their shape: a free-form failure kind (carrying the
+    // hidden inputs), an exec reply whose outputs are not a list, a value nested 300,000 deep.
+    solved(fixture, "kind-leak", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? { op: "exec", id: r.id, ok: true, outputs: [] } : { op: r.op, id: r.id, ok: false, kind: "LEAK " + JSON.stringify(r.args), error: { name: "x", message: "y" } }') }]),
+    solved(fixture, "malformed-exec-reply", [{ before: "truncate-solution", source: takeOver('({ op: r.op, id: r.id, ok: false, error: {}, outputs: "x" })') }]),
+    solved(fixture, "deep-reply", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? { op: "exec", id: r.id, ok: true, outputs: [] } : `{"op":"${r.op}","id":${r.id},"ok":true,"value":${"[".repeat(300000)}${"]".repeat(300000)}}`') }]),
     // Break the grader itself: values JSON.parse reads but JSON.stringify cannot write back.
     deeplyNested(solved(fixture, "deep-nesting")),
   ];
@@ -115,6 +120,24 @@ before(async () => {
 });
 
 after(() => server.close());
+
+/** A cell that takes the agent's channel over: every later request is answered with `reply` (an expression of the request `r`). */
+function takeOver(reply: string): string {
+  return [
+    'import * as fs from "fs";',
+    'process.stdin.removeAllListeners("data");',
+    'let pending = "";',
+    'process.stdin.on("data", (chunk) => {',
+    "  pending += String(chunk);",
+    '  for (let at = pending.indexOf("\\n"); at !== -1; at = pending.indexOf("\\n")) {',
+    "    const r = JSON.parse(pending.slice(0, at));",
+    "    pending = pending.slice(at + 1);",
+    `    const reply: any = ${reply};`,
+    '    fs.writeSync(3, (typeof reply === "string" ? reply : JSON.stringify(reply)) + "\\n");',
+    "  }",
+    "});",
+  ].join("\n");
+}
 
 /** Rewrites a submission file with its metadata and an extra top-level key nested 100,000 arrays deep. */
 function deeplyNested(file: string): string {
@@ -201,6 +224,20 @@ test("a function that loops only on a hidden input, or returns too much, loses t
   assert.deepEqual(score("slow-on-hidden-input"), { truncate: 0, clip: 3 });
   assert.deepEqual(reports["slow-on-hidden-input"].exercises[0].messages, ["visible test cell 1: ran longer than the time limit"]);
   assert.deepEqual(score("huge-result"), { truncate: 2, clip: 0 });
+});
+
+test("forged replies of the wrong shape stop the sandbox; no word of them is written, and the harness never fails", () => {
+  for (const student of ["kind-leak", "malformed-exec-reply", "deep-reply"]) {
+    assert.deepEqual(score(student), { truncate: 0, clip: 0 }, `${student}: ${JSON.stringify(reports[student])}`);
+    assert.notEqual(reports[student].status, "error", student);
+    for (const test of reports[student].exercises.flatMap((e) => e.tests)) assert.ok(test.kind === undefined || Object.keys(VERDICTS).includes(test.kind), `${student}: ${test.kind}`);
+    const written = fs.readFileSync(path.join(options.outDir, "reports", `${student}.json`), "utf8") + fs.readFileSync(path.join(options.outDir, "feedback", `${student}.md`), "utf8");
+    for (const word of ["LEAK", "undefined", "[5,6]", "[2,-2]"]) assert.ok(!written.includes(word), `${student} wrote ${word}: ${written}`);
+  }
+  assert.match(reports["kind-leak"].exercises[0].messages[0], /^visible test cell 1: stopped by a limit while your code ran \(the code interfered with the grader's channel\)$/);
+  assert.equal(reports["malformed-exec-reply"].status, "partial");
+  assert.ok(reports["malformed-exec-reply"].notes.some((n) => /interfered with the grader's channel/.test(n)), reports["malformed-exec-reply"].notes.join(" | "));
+  assert.deepEqual(reports["deep-reply"].exercises[1].messages, [`visible test cell 1: ${VERDICTS.unreadable}`, `hidden test cell 2: ${VERDICTS.unreadable}`]);
 });
 
 test("a submission nested deeper than JSON.stringify can go is graded on its answers, and the batch goes on", () => {

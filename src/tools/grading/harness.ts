@@ -17,7 +17,7 @@ import * as path from "path";
 import { MessageChannel, Worker } from "worker_threads";
 import type { Cell, Output } from "../notebook";
 import type { SolutionName } from "./names";
-import { LineSplitter, type Reply, type RequestBody } from "./protocol";
+import { isWellFormedReply, LineSplitter, type Reply, type RequestBody } from "./protocol";
 import { SandboxCgroup, sandboxCommand, sandboxEnvironment, type Limits, type SandboxPlan } from "./sandbox";
 import type { CallAnswer, FailureKind, WorkerTest, WorkerVerdict } from "./testWorker";
 import type { Tagged } from "./values";
@@ -208,14 +208,14 @@ class Sandbox {
   }
 
   private onReply(line: string): void {
-    let reply: Reply;
+    let reply: unknown;
     try {
       reply = JSON.parse(line);
     } catch {
       return this.kill("protocol");
     }
-    // Only the answer to the one request we wait for is taken; anything else is interference.
-    if (!this.pending || reply?.id !== this.pending.id || reply.op !== this.pending.op) return this.kill("protocol");
+    // Only a well-formed answer to the one request we wait for is taken; anything else is interference.
+    if (!this.pending || !isWellFormedReply(reply, this.pending.op, this.pending.id)) return this.kill("protocol");
     this.settle(reply);
   }
 
@@ -317,7 +317,12 @@ class TestRunner {
         } else if (reply.op === "exec" || reply.op === "ready") answer = { ok: false, kind: "stopped" };
         else answer = reply.ok ? { ok: true, value: reply.value } : { ok: false, kind: reply.kind, error: reply.error };
         if (done) return;
-        this.channel!.port1.postMessage(answer);
+        try {
+          this.channel!.port1.postMessage(answer);
+        } catch {
+          // A value the structured clone cannot copy (nested deeper than its stack): not data a test can check.
+          this.channel!.port1.postMessage({ ok: false, kind: "unreadable" } satisfies CallAnswer);
+        }
         const view = new Int32Array(this.shared);
         Atomics.store(view, 0, 1);
         Atomics.notify(view, 0);

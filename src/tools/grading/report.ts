@@ -83,7 +83,11 @@ export function scoreReport(report: StudentReport, release: ReleaseManifest, res
       const outcome = result.tests.find((t) => t.cellId === cellId);
       const label = `${release.cells[cellId].role === "hidden-tests" ? "hidden" : "visible"} test cell ${n + 1}`;
       if (!outcome) return { test: label, passed: false, kind: "not-run" };
-      return { test: label, passed: outcome.passed === true, ...(outcome.passed ? {} : { kind: outcome.kind ?? "not-run", reason: outcome.reason }) };
+      if (outcome.passed === true) return { test: label, passed: true };
+      // Only the fixed verdicts and stop reasons are ever written (never a word from elsewhere).
+      const kind: Verdict = Object.prototype.hasOwnProperty.call(VERDICTS, outcome.kind ?? "not-run") ? (outcome.kind ?? "not-run") : "wrong-value";
+      const reason = outcome.reason !== undefined && Object.prototype.hasOwnProperty.call(STOP_REASONS, outcome.reason) ? outcome.reason : undefined;
+      return { test: label, passed: false, kind, reason };
     });
     exercise.messages = exercise.tests.filter((t) => !t.passed).map(describe);
     exercise.earned = exercise.tests.length > 0 && exercise.tests.every((t) => t.passed) ? exercise.points : 0;
