@@ -313,7 +313,7 @@ options:
   --time-limit S        seconds per submission (default ${defaultLimits.timeLimitSeconds})
   --memory-mb M         memory per submission, native memory included (default ${defaultLimits.memoryMb})
   --processes N         processes and threads per submission (default ${defaultLimits.processes})
-  --tmp-mb M            size of the sandbox's /tmp and work folder (default ${defaultLimits.tmpMb})
+  --tmp-mb M            size of the sandbox's /tmp, /dev/shm and work folder (default ${defaultLimits.tmpMb})
   --output-mb M         output a submission may produce (default ${defaultLimits.outputMb})
   --unsafe-no-sandbox   grade without bubblewrap: ONLY for work you trust
   -h, --help            this text`;

@@ -16,7 +16,7 @@ import * as net from "net";
 import * as path from "path";
 import { assignIds, gradeBatch, type GradeOptions } from "../../src/tools/grade";
 import { VERDICTS, type StudentReport } from "../../src/tools/grading/report";
-import { earned, fixturePath, gradeOptions, outputsOf, releaseFixture, SECRETS, solved, SOLUTIONS, submission, type Fixture } from "./helpers";
+import { earned, fixturePath, gradeOptions, outputsOf, releaseFixture, root, SECRETS, solved, SOLUTIONS, submission, type Fixture } from "./helpers";
 
 let fixture: Fixture;
 let options: GradeOptions;
@@ -99,6 +99,8 @@ before(async () => {
     solved(fixture, "output-flood", [{ source: 'import * as fs from "fs";\nconst chunk = "x".repeat(1 << 20);\nlet sent = 0;\nwhile (sent < 200 * chunk.length) { try { sent += fs.writeSync(1, chunk); } catch (e) { if ((e as any).code !== "EAGAIN") throw e; } } // 200 MB past the agent' }]),
     solved(fixture, "console-flood", [{ source: 'const line = "y".repeat(1 << 20);\nfor (let i = 0; i < 200; i++) console.log(line); // 200 MB through the kernel' }]),
     solved(fixture, "fill-tmp", [{ source: 'import * as fs from "fs";\nlet written = 0;\ntry { for (;;) { fs.appendFileSync("/tmp/fill", Buffer.alloc(1 << 20)); written++; } } catch (e) { console.log("disk full after", written, "MB:", (e as any).code); }' }]),
+    // The other places in memory bubblewrap makes: / and /dev (no size of their own), /dev/shm.
+    solved(fixture, "fill-elsewhere", [{ source: `import * as fs from "fs";\nfor (const file of ["/fill", "/dev/fill", "/dev/shm/fill", ${JSON.stringify(path.join(path.dirname(root), "fill"))}]) {\n` + '  let written = 0;\n  try { for (;;) { fs.appendFileSync(file, Buffer.alloc(1 << 20)); written++; } } catch (e) { console.log(`${file}: ${written} MB, then ${(e as any).code}`); }\n}' }]),
     solved(fixture, "kill-everything", [{ source: 'try { process.kill(-1, "SIGKILL"); } catch {}\nprocess.kill(process.pid, "SIGKILL");' }]),
     solved(fixture, "exit-first-cell", [{ before: "intro", source: "process.exit(0);" }]),
     solved(fixture, "network", [{ source: `import * as net from "net";\nconst socket = net.connect(${port}, "127.0.0.1");\nawait new Promise((resolve) => { socket.on("error", (e) => { console.log("NET " + (e as any).code); resolve(null); }); socket.on("connect", () => { console.log("NET connected"); resolve(null); }); });` }]),
@@ -212,6 +214,10 @@ test("memory, processes, output, disk, signals and exits cost only the cell that
   assert.match(executed("console-flood", "line.repeat") + executed("console-flood", '"y".repeat'), /\[output truncated by the grader\]/);
   assert.deepEqual(score("fill-tmp"), { truncate: 2, clip: 3 });
   assert.match(executed("fill-tmp", "appendFileSync"), /disk full after 1[0-6] MB: ENOSPC/);
+  assert.deepEqual(score("fill-elsewhere"), { truncate: 2, clip: 3 });
+  const elsewhere = executed("fill-elsewhere", "/dev/shm/fill");
+  for (const place of ["/fill", "/dev/fill", path.join(path.dirname(root), "fill")]) assert.match(elsewhere, new RegExp(`${place}: 0 MB, then (EROFS|EACCES)`), elsewhere);
+  assert.match(elsewhere, /\/dev\/shm\/fill: 1[0-6] MB, then ENOSPC/, elsewhere);
 });
 
 test("no network: a connection to the grader's loopback fails and the server never sees it", () => {
