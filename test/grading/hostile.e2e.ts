@@ -111,6 +111,11 @@ before(async () => {
     solved(fixture, "kind-leak", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? { op: "exec", id: r.id, ok: true, outputs: [] } : { op: r.op, id: r.id, ok: false, kind: "LEAK " + JSON.stringify(r.args), error: { name: "x", message: "y" } }') }]),
     solved(fixture, "malformed-exec-reply", [{ before: "truncate-solution", source: takeOver('({ op: r.op, id: r.id, ok: false, error: {}, outputs: "x" })') }]),
     solved(fixture, "deep-reply", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? { op: "exec", id: r.id, ok: true, outputs: [] } : `{"op":"${r.op}","id":${r.id},"ok":true,"value":${"[".repeat(300000)}${"]".repeat(300000)}}`') }]),
+    // Spell a hidden input out in which of 40 cells after the hidden tests ends the kernel.
+    solved(fixture, "position-leak", [
+      { source: "const hidden = (globalThis as any).seen.find((call: any) => call[1] === 2);\nconst code = hidden[0][0] + 10 * hidden[1]; // [2, -2], 2 -> 22" },
+      ...Array.from({ length: 40 }, (_, k) => ({ source: `if (code === ${k}) process.exit(0);` })),
+    ], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  (globalThis as any).seen = [...((globalThis as any).seen ?? []), [values, limit]];\n  return values.map((value) => Math.max(-limit, Math.min(limit, value)));\n}" }),
     // Break the grader itself: values JSON.parse reads but JSON.stringify cannot write back.
     deeplyNested(solved(fixture, "deep-nesting")),
   ];
@@ -203,10 +208,11 @@ test("memory, processes, output, disk, signals and exits cost only the cell that
     assert.deepEqual(score(student), { truncate: 2, clip: 3 }, `${student}: ${JSON.stringify(reports[student])}`);
     assert.ok(reports[student].notes.some((n) => note.test(n)), `${student}: ${reports[student].notes.join(" | ")}`);
   };
-  expect("native-memory", /^Cell 10 used more memory than the limit; it was stopped and skipped/);
-  expect("fork-bomb", /^Cell 10 (started more processes than the limit|ran past the time limit for one cell)/);
-  expect("output-flood", /^Cell 10 printed more output than the limit/);
-  expect("kill-everything", /^Cell 10 ended the kernel process/);
+  // Each of these cells comes after the hidden tests, so the note does not say which cell it was.
+  expect("native-memory", /^A cell after the hidden tests used more memory than the limit; it was stopped and skipped/);
+  expect("fork-bomb", /^A cell after the hidden tests (started more processes than the limit|ran past the time limit for one cell)/);
+  expect("output-flood", /^A cell after the hidden tests printed more output than the limit/);
+  expect("kill-everything", /^A cell after the hidden tests ended the kernel process/);
   expect("exit-first-cell", /^Cell 1 ended the kernel process/);
   for (const student of ["native-memory", "fork-bomb", "output-flood", "kill-everything", "exit-first-cell"]) assert.equal(reports[student].status, "partial");
   // Output through the kernel is truncated, not fatal; a full /tmp is the cell's own problem.
@@ -224,6 +230,15 @@ test("no network: a connection to the grader's loopback fails and the server nev
   assert.equal(connections, 0);
   assert.match(executed("network", "net.connect"), /NET (ECONNREFUSED|ENETUNREACH|EHOSTUNREACH)/);
   assert.deepEqual(score("network"), { truncate: 2, clip: 3 });
+});
+
+test("which cell after the hidden tests was stopped is not said: it could spell out a hidden input", () => {
+  assert.deepEqual(score("position-leak"), { truncate: 2, clip: 3 });
+  assert.deepEqual(reports["position-leak"].notes, ["A cell after the hidden tests ended the kernel process (process.exit, a crash or a signal); it was stopped and skipped, and the rest was graded."]);
+  const feedback = fs.readFileSync(path.join(options.outDir, "feedback", "position-leak.md"), "utf8");
+  assert.ok(!/[Cc]ell \d/.test(feedback.replace(/test cell \d/g, "")), feedback);
+  // The instructor still sees which one: code 22 is the 23rd of the 40 cells.
+  assert.match(executed("position-leak", "if (code === 22)"), /StoppedByGrader/);
 });
 
 test("a function that loops only on a hidden input, or returns too much, loses that exercise alone", () => {

@@ -78,6 +78,11 @@ export interface StudentCellOutcome {
   position: number;
   status: "ok" | "error" | "stopped" | "not-run";
   reason?: StopReason;
+  /**
+   * The cell comes after a hidden test: it may know the hidden inputs, so whether and where it
+   * was stopped could spell them out; reports say only that some cell after the hidden tests was.
+   */
+  afterHidden?: true;
 }
 
 export interface HarnessResult {
@@ -363,6 +368,13 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
   let starts = 0;
   let lastStop: StopReason = "start-failed";
   const stopReason = (reason: StopReason): StopReason => (reason === "cell-timeout" && timeLeft() <= 0 ? "time-limit" : reason);
+  const firstHidden = sequence.findIndex((item) => item.kind === "test" && item.hidden);
+  const outcome = (index: number, status: StudentCellOutcome["status"], reason?: StopReason): StudentCellOutcome => ({
+    position: (sequence[index] as GradedStudentCell).position,
+    status,
+    ...(reason ? { reason } : {}),
+    ...(firstHidden !== -1 && index > firstHidden ? { afterHidden: true as const } : {}),
+  });
 
   /** A running sandbox with every student cell before `upTo` run in it (a fresh one when needed), or why there is none. */
   async function liveSandbox(upTo: number): Promise<Sandbox | StopReason> {
@@ -394,7 +406,7 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
         if (isFatal(reply)) {
           lastStop = stopReason(reply.fatal);
           skipped.add(j);
-          cells[j] = { position: item.position, status: "stopped", reason: lastStop };
+          cells[j] = outcome(j, "stopped", lastStop);
           replayed = false;
         }
       }
@@ -408,14 +420,14 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
     const live = await liveSandbox(i);
     if (item.kind === "student") {
       if (typeof live === "string") {
-        cells[i] = { position: item.position, status: "not-run", reason: live };
+        cells[i] = outcome(i, "not-run", live);
         continue;
       }
       const reply = await live.request({ op: "exec", code: sourceText(item.cell), count: i + 1 }, cellTime());
       if (isFatal(reply)) {
         const reason = stopReason(reply.fatal);
         skipped.add(i);
-        cells[i] = { position: item.position, status: "stopped", reason };
+        cells[i] = outcome(i, "stopped", reason);
         executed[i].outputs = [errorOutput("StoppedByGrader", `this cell ${STOP_REASONS[reason]}; it was stopped and skipped`)];
         log(`[grader] student cell ${item.position} ${STOP_REASONS[reason]}`);
         continue;
@@ -423,7 +435,7 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
       if (reply.op !== "exec") continue;
       executed[i].outputs = reply.outputs.slice(0, 500);
       executed[i].execution_count = i + 1;
-      cells[i] = { position: item.position, status: reply.ok ? "ok" : "error" };
+      cells[i] = outcome(i, reply.ok ? "ok" : "error");
       if (!reply.ok && reply.error) {
         executed[i].outputs!.push({ output_type: "error", ...reply.error });
         log(`[grader] student cell ${item.position} raised ${String(reply.error.ename).slice(0, 100)}: ${String(reply.error.evalue).split("\n")[0].slice(0, 500)}`);
