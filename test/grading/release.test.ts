@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { readNotebook, sourceOf, toSourceLines, type Notebook } from "../../src/tools/notebook";
-import { makeRelease, newReleaseKey, readReleaseKey, verifyInstructor } from "../../src/tools/grading/release";
+import { makeRelease, newReleaseKey, readReleaseKey, verifyInstructor, type ReleaseManifest } from "../../src/tools/grading/release";
 import { fixturePath, releaseFixture, root, SECRETS } from "./helpers";
 
 const instructor = () => readNotebook(fixturePath);
@@ -52,6 +52,30 @@ test("the keyed hash: an instructor notebook edited since the release, or anothe
   assert.throws(() => verifyInstructor(manifest, instructor(), newReleaseKey(), "nb.ipynb"), /changed since the release \(or the release key is not this release's\)/);
   const newlyMarked = edited((nb) => (nb.cells.find((c) => c.id === "done")!.metadata = { seqlab: { exercise: "clip", role: "visible-tests" } }));
   assert.throws(() => verifyInstructor(manifest, newlyMarked, key, "nb.ipynb"), /cell 10 \(done\) is marked but was not in the release/);
+});
+
+test("a manifest edited by hand is refused: points, an exercise's test cells, roles, anchors, names", () => {
+  const key = newReleaseKey();
+  const { manifest } = release(instructor(), key);
+  const reordered = JSON.parse(JSON.stringify({ ...manifest, exercises: manifest.exercises.map((e) => ({ testCells: e.testCells, ...e })) }));
+  assert.equal(verifyInstructor(reordered, instructor(), key, "nb.ipynb").length, 5); // key order does not matter
+  const edits: ((m: ReleaseManifest) => void)[] = [
+    (m) => (m.exercises[1].testCells = ["clip-tests"]), // drop the hidden tests: a wrong answer scores
+    (m) => (m.exercises[1].points = 30),
+    (m) => (m.totalPoints = 50),
+    (m) => (m.cells["clip-hidden"].role = "visible-tests"),
+    (m) => (m.cells["clip-hidden"].after = null),
+    (m) => m.solutionNames.push({ name: "expected", kind: "value" }),
+    (m) => (m.notebook = "other.ipynb"),
+    (m) => (m.manifestHmac = "not hex at all, but 64 characters long................................".slice(0, 64)),
+  ];
+  for (const edit of edits) {
+    const copy: ReleaseManifest = JSON.parse(JSON.stringify(manifest));
+    edit(copy);
+    assert.throws(() => verifyInstructor(copy, instructor(), key, "nb.ipynb"), /the release manifest was edited after `npm run assign` wrote it \(its exercises, points, test cells or names\)/, edit.toString());
+  }
+  const moved = { ...manifest, instructorNotebook: "/elsewhere/nb.ipynb", created: "2030-01-01T00:00:00.000Z" };
+  assert.equal(verifyInstructor(moved, instructor(), key, "nb.ipynb").length, 5); // where the notebook lives is --instructor's business
 });
 
 test("a misspelled marker is refused, naming the notebook, cell and line, in marked and unmarked cells", () => {
