@@ -81,6 +81,9 @@ test("a manifest edited by hand is refused: points, an exercise's test cells, ro
 test("a misspelled marker is refused, naming the notebook, cell and line, in marked and unmarked cells", () => {
   const typo = edited((nb) => setSource(nb, "clip-hidden", sourceOf(nb.cells.find((c) => c.id === "clip-hidden")!).replace("// BEGIN HIDDEN TESTS", "// BEGN HIDDEN TESTS")));
   assert.throws(() => release(typo), /truncate-and-clip\.ipynb, cell 9, line 2: "\/\/ BEGN HIDDEN TESTS" looks like the marker "BEGIN HIDDEN TESTS"/);
+  // The same typo at both ends, with words after it, left no region at all: released verbatim, no error.
+  const typoWithWords = edited((nb) => setSource(nb, "truncate-tests", sourceOf(nb.cells.find((c) => c.id === "truncate-tests")!).replace("// BEGIN HIDDEN TESTS", "// BEGIN HIDDN TESTS -- the edge cases").replace("// END HIDDEN TESTS", "// END HIDDN TESTS -- the edge cases")));
+  assert.throws(() => release(typoWithWords), /truncate-and-clip\.ipynb, cell 5, line 3: "\/\/ BEGIN HIDDN TESTS -- the edge cases" looks like the marker "BEGIN HIDDEN TESTS"/);
   const inStory = edited((nb) => setSource(nb, "done", 'console.log("end of notebook");\n// END SOLUTON'));
   assert.throws(() => release(inStory), /cell 10, line 2: .* looks like the marker "END SOLUTION"/);
   const unmarked = edited((nb) => (nb.cells.find((c) => c.id === "clip-solution")!.metadata = {}));
