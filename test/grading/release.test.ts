@@ -86,6 +86,11 @@ test("a misspelled marker is refused, naming the notebook, cell and line, in mar
   assert.throws(() => release(typoWithWords), /truncate-and-clip\.ipynb, cell 5, line 3: "\/\/ BEGIN HIDDN TESTS -- the edge cases" looks like the marker "BEGIN HIDDEN TESTS"/);
   const inStory = edited((nb) => setSource(nb, "done", 'console.log("end of notebook");\n// END SOLUTON'));
   assert.throws(() => release(inStory), /cell 10, line 2: .* looks like the marker "END SOLUTION"/);
+  // Regions are removed only from code cells: one in a markdown cell went out as it was, no error.
+  const inMarkdown = edited((nb) => setSource(nb, "truncate-md", "## Exercise 1\n\n<!-- BEGIN SOLUTION -->\nInstructor note: `sequence.slice(0, maxLength)`; the hidden test tries `truncatePost([7, 8, 9], 0)`.\n<!-- END SOLUTION -->"));
+  assert.throws(() => release(inMarkdown), /truncate-and-clip\.ipynb, cell 3: this markdown cell has solution or hidden-test markers, but regions are removed only from marked code cells/);
+  const typoInMarkdown = edited((nb) => setSource(nb, "truncate-md", "## Exercise 1\n\n<!-- BEGN HIDDEN TESTS -->"));
+  assert.throws(() => release(typoInMarkdown), /cell 3, line 3: .* looks like the marker "BEGIN HIDDEN TESTS"/);
   const unmarked = edited((nb) => (nb.cells.find((c) => c.id === "clip-solution")!.metadata = {}));
   assert.throws(() => release(unmarked), /cell 7: has solution or hidden-test markers but no seqlab or nbgrader metadata/);
   const noSpace = edited((nb) => setSource(nb, "clip-tests", 'import * as assert from "assert";\n//BEGIN HIDDEN TESTS\nassert.ok(clip([1], 1));\n//END HIDDEN TESTS'));

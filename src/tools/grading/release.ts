@@ -125,8 +125,13 @@ export function markedCells(notebook: Notebook, name: string): MarkedCell[] {
     const where = `${name}, cell ${index + 1}`;
     const marking = markingOf(cell, where);
     const source = sourceOf(cell);
-    if (cell.cell_type !== "code") return;
-    const lines = parseRegions(source, where); // near-miss markers are refused in every code cell
+    const lines = parseRegions(source, where); // near-miss markers are refused in every cell
+    if (cell.cell_type !== "code") {
+      if (lines.some((line) => line.marker !== null)) {
+        throw new Error(`${where}: this ${cell.cell_type} cell has solution or hidden-test markers, but regions are removed only from marked code cells, so it would be released as it is; move the text into a marked code cell, or delete it`);
+      }
+      return;
+    }
     if (!marking) {
       if (lines.some((line) => line.marker !== null)) throw new Error(`${where}: has solution or hidden-test markers but no seqlab or nbgrader metadata, so they would be released as they are`);
       return;
