@@ -117,6 +117,16 @@ test("a test cell that uses a name the grader cannot give it is refused when rel
     setSource(nb, "clip-tests", 'import * as assert from "assert";\nassert.equal(new Clipper().limit, 1);');
   });
   assert.throws(() => release(usesClass), /uses the class `Clipper` from a solution cell/);
+  // A helper declared inside the solution region: students never see its name, so neither does the manifest, and no test may rely on it.
+  const regionHelper = (nb: Notebook) => setSource(nb, "clip-solution", "function clip(values: number[], limit: number): number[] {\n  return values.map((value) => clampOneSecretly(value, limit));\n}\n// BEGIN SOLUTION\nfunction clampOneSecretly(value: number, limit: number): number {\n  return Math.max(-limit, Math.min(limit, value));\n}\n// END SOLUTION");
+  const { manifest } = release(edited(regionHelper));
+  assert.deepEqual(manifest.solutionNames.map((n) => n.name), ["truncatePost", "clip"]);
+  assert.ok(!JSON.stringify(manifest).includes("clampOneSecretly"));
+  const testsHelper = edited((nb) => {
+    regionHelper(nb);
+    setSource(nb, "clip-tests", 'import * as assert from "assert";\nassert.equal(clampOneSecretly(5, 1), 1);');
+  });
+  assert.throws(() => release(testsHelper), /cell 8 \(visible-tests of "clip"\) uses `clampOneSecretly`, which neither the cell imports nor a solution cell declares/);
 });
 
 test("nbgrader's own metadata releases unchanged: test cells are exercises worth their points, locked cells stay", () => {

@@ -277,7 +277,11 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
     if (Number.isNaN(exercise.points)) throw new Error(`${name}: exercise "${exercise.id}" has no points (set seqlab.points on its solution cell)`);
     entries.push(exercise);
   }
-  const solutionNames = [...new Map(marked.filter((c) => c.marking.role === "solution").flatMap((c) => topLevelDeclarations(gradedText(c))).map((n) => [n.name, n])).values()];
+  // What students can be asked for: names their version of a solution cell declares too (a helper
+  // declared inside a solution region is the instructor's; its name is solution text, not for the manifest).
+  const solutionCells = marked.filter((c) => c.marking.role === "solution");
+  const releasedNames = new Set(solutionCells.flatMap((c) => topLevelDeclarations(releasedText(c) ?? "").map((n) => n.name)));
+  const solutionNames = [...new Map(solutionCells.flatMap((c) => topLevelDeclarations(gradedText(c))).filter((n) => releasedNames.has(n.name)).map((n) => [n.name, n])).values()];
   checkTestCellNames(marked, solutionNames, repoRoot, name);
   const student: Notebook = { ...instructor, cells: studentCells };
   checkNoLeak(student, origins, marked, releasedSources, name);
