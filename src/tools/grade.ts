@@ -381,7 +381,7 @@ async function main(args: string[]): Promise<number> {
     const releaseText = fs.readFileSync(values.release, "utf8");
     const release = parseManifest(releaseText, values.release);
     const keyFile = values.key ?? keyPathFor(values.release);
-    const key = readReleaseKey(keyFile);
+    const key = readReleaseKey(keyFile, values.key !== undefined);
     const instructorPath = values.instructor ?? path.resolve(repoRoot, release.instructorNotebook);
     const instructor = readNotebook(instructorPath);
     const instructorCells = verifyInstructor(release, instructor, key, path.basename(instructorPath));

@@ -151,6 +151,8 @@ test("the release key: read from the file or SEQLAB_RELEASE_KEY; a missing or ma
   process.env.SEQLAB_RELEASE_KEY = "abc";
   try {
     assert.throws(() => readReleaseKey("/nonexistent/x.release.key"), /in SEQLAB_RELEASE_KEY is not 64 hex digits/);
+    // A key file named on the command line wins over the environment (another release's key, say).
+    assert.equal(readReleaseKey(fixture.released.keyPath, true), key);
   } finally {
     delete process.env.SEQLAB_RELEASE_KEY;
   }

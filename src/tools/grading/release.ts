@@ -74,9 +74,12 @@ export const manifestPathFor = (outDir: string, notebook: string) => path.join(o
 /** A new release key (32 random bytes, hex). */
 export const newReleaseKey = () => randomBytes(32).toString("hex");
 
-/** Reads a release key: $SEQLAB_RELEASE_KEY when set, else the file; throws with the fix. */
-export function readReleaseKey(file: string): string {
-  const fromEnvironment = process.env.SEQLAB_RELEASE_KEY;
+/**
+ * Reads a release key: the file when it was named explicitly (--key), else $SEQLAB_RELEASE_KEY
+ * when set, else the file beside the manifest; throws with the fix.
+ */
+export function readReleaseKey(file: string, named = false): string {
+  const fromEnvironment = named ? undefined : process.env.SEQLAB_RELEASE_KEY;
   const key = (fromEnvironment ?? (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "")).trim();
   if (!key) {
     throw new Error(`the release key ${file} is missing. \`npm run assign\` writes it beside the manifest; copy it along with the manifest (it is instructor-only), pass --key FILE, or set SEQLAB_RELEASE_KEY`);
