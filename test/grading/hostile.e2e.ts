@@ -116,6 +116,8 @@ before(async () => {
       { source: "const hidden = (globalThis as any).seen.find((call: any) => call[1] === 2);\nconst code = hidden[0][0] + 10 * hidden[1]; // [2, -2], 2 -> 22" },
       ...Array.from({ length: 40 }, (_, k) => ({ source: `if (code === ${k}) process.exit(0);` })),
     ], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  (globalThis as any).seen = [...((globalThis as any).seen ?? []), [values, limit]];\n  return values.map((value) => Math.max(-limit, Math.min(limit, value)));\n}" }),
+    // Exec replies whose outputs and error are nested 100,000 deep: kept, they failed the harness's own result.
+    solved(fixture, "deep-outputs", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? `{"op":"exec","id":${r.id},"ok":false,"outputs":[{"output_type":"stream","deep":${"[".repeat(100000)}${"]".repeat(100000)}}],"error":{"ename":${"[".repeat(100000)}${"]".repeat(100000)},"evalue":"x","traceback":[]}}` : { op: r.op, id: r.id, ok: false, kind: "threw" }') }]),
     // Break the grader itself: values JSON.parse reads but JSON.stringify cannot write back.
     deeplyNested(solved(fixture, "deep-nesting")),
   ];
@@ -248,7 +250,7 @@ test("a function that loops only on a hidden input, or returns too much, loses t
 });
 
 test("forged replies of the wrong shape stop the sandbox; no word of them is written, and the harness never fails", () => {
-  for (const student of ["kind-leak", "malformed-exec-reply", "deep-reply"]) {
+  for (const student of ["kind-leak", "malformed-exec-reply", "deep-reply", "deep-outputs"]) {
     assert.deepEqual(score(student), { truncate: 0, clip: 0 }, `${student}: ${JSON.stringify(reports[student])}`);
     assert.notEqual(reports[student].status, "error", student);
     for (const test of reports[student].exercises.flatMap((e) => e.tests)) assert.ok(test.kind === undefined || Object.keys(VERDICTS).includes(test.kind), `${student}: ${test.kind}`);
@@ -259,6 +261,8 @@ test("forged replies of the wrong shape stop the sandbox; no word of them is wri
   assert.equal(reports["malformed-exec-reply"].status, "partial");
   assert.ok(reports["malformed-exec-reply"].notes.some((n) => /interfered with the grader's channel/.test(n)), reports["malformed-exec-reply"].notes.join(" | "));
   assert.deepEqual(reports["deep-reply"].exercises[1].messages, [`visible test cell 1: ${VERDICTS.unreadable}`, `hidden test cell 2: ${VERDICTS.unreadable}`]);
+  assert.equal(reports["deep-outputs"].status, "graded");
+  assert.match(executed("deep-outputs", "function clip"), /an output that could not be stored was dropped/);
 });
 
 test("a submission nested deeper than JSON.stringify can go is graded on its answers, and the batch goes on", () => {

@@ -346,6 +346,29 @@ class TestRunner {
 
 const errorOutput = (ename: string, evalue: string): Output => ({ output_type: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] });
 
+/**
+ * An output from the sandbox as the executed notebook will hold it: the sandbox's to forge, so one
+ * that cannot be written back (nested deeper than JSON.stringify goes) becomes a note instead of
+ * failing the whole result.
+ */
+function storable(output: Output): Output {
+  try {
+    JSON.stringify(output);
+    return output;
+  } catch {
+    return { output_type: "stream", name: "stderr", text: "[grader] an output that could not be stored was dropped\n" };
+  }
+}
+
+/** A cell's error from the sandbox, as text fields only (never its other fields or nested values). */
+function errorOutputFrom(error: unknown): Output & { ename: string; evalue: string } {
+  const info = error as { ename?: unknown; evalue?: unknown; traceback?: unknown };
+  const ename = typeof info.ename === "string" ? info.ename : "Error";
+  const evalue = typeof info.evalue === "string" ? info.evalue : "";
+  const traceback = Array.isArray(info.traceback) ? info.traceback.filter((line): line is string => typeof line === "string").slice(0, 200) : [];
+  return { output_type: "error", ename, evalue, traceback };
+}
+
 /** Grades one submission (see the file comment). */
 export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
   const { sequence, limits } = job;
@@ -433,12 +456,13 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
         continue;
       }
       if (reply.op !== "exec") continue;
-      executed[i].outputs = reply.outputs.slice(0, 500);
+      executed[i].outputs = reply.outputs.slice(0, 500).map(storable);
       executed[i].execution_count = i + 1;
       cells[i] = outcome(i, reply.ok ? "ok" : "error");
       if (!reply.ok && reply.error) {
-        executed[i].outputs!.push({ output_type: "error", ...reply.error });
-        log(`[grader] student cell ${item.position} raised ${String(reply.error.ename).slice(0, 100)}: ${String(reply.error.evalue).split("\n")[0].slice(0, 500)}`);
+        const error = errorOutputFrom(reply.error);
+        executed[i].outputs!.push(error);
+        log(`[grader] student cell ${item.position} raised ${error.ename.slice(0, 100)}: ${error.evalue.split("\n")[0].slice(0, 500)}`);
       }
       continue;
     }
