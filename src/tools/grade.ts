@@ -138,17 +138,21 @@ function removeLeftCgroups(plan: SandboxPlan, runId: string): void {
     for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
       if (!name.startsWith(`seqlab-grade-${runId}-`)) continue;
       const procs = path.join(parent, name, "cgroup.procs");
-      for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
-        try {
-          process.kill(Number(pid), "SIGKILL");
-        } catch {
-          // gone
+      // Processes killed a moment ago may still be exiting: try for up to a second, as SandboxCgroup.destroy does.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
+          try {
+            process.kill(Number(pid), "SIGKILL");
+          } catch {
+            // gone
+          }
         }
-      }
-      try {
-        fs.rmdirSync(path.join(parent, name));
-      } catch {
-        // busy a little longer; harmless
+        try {
+          fs.rmdirSync(path.join(parent, name));
+          break;
+        } catch {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        }
       }
     }
   }
