@@ -137,6 +137,9 @@ function usage(pids: number[]): { rss: number; tasks: number } {
   return { rss, tasks };
 }
 
+/** Sandboxes not yet ended, so an orphaned harness can take them down with it (see the end of this file). */
+const liveSandboxes = new Set<Sandbox>();
+
 /** One sandbox with the agent in it, and the requests to it. */
 class Sandbox {
   stopped: StopReason | null = null;
@@ -188,8 +191,10 @@ class Sandbox {
       count(chunk);
       if (!this.stopped) splitter.push(chunk);
     });
+    liveSandboxes.add(this);
     this.exited = new Promise((resolve) =>
       this.child.on("close", (code, signal) => {
+        liveSandboxes.delete(this);
         if (this.watchdog) clearInterval(this.watchdog);
         if (!this.stopped) {
           this.stopped = this.cgroup?.memoryKilled() ? "memory" : "exited";
@@ -250,6 +255,13 @@ class Sandbox {
       const timer = setTimeout(() => this.kill(onTimeout), Math.max(1, timeoutMs));
       this.pending = { id, op, resolve, timer };
     });
+  }
+
+  /** Kills the sandbox and removes its cgroups now, synchronously (the harness is about to exit). */
+  abandon(): void {
+    this.kill("exited");
+    this.cgroup?.destroy();
+    if (this.scratch) fs.rmSync(this.scratch, { recursive: true, force: true });
   }
 
   /** Stops the sandbox and everything it started. */
@@ -493,6 +505,14 @@ const sourceText = (cell: Cell) => (Array.isArray(cell.source) ? cell.source.joi
 
 // As a process: the job on stdin, the result on file descriptor 3.
 if (require.main === module) {
+  // When the grader is gone (killed), no one will read the result: stop at once, and the sandbox
+  // with us (bwrap --die-with-parent), rather than run on to --time-limit as an orphan.
+  const grader = process.ppid;
+  setInterval(() => {
+    if (process.ppid === grader) return;
+    for (const sandbox of liveSandboxes) sandbox.abandon();
+    process.exit(1);
+  }, 500).unref();
   let input = "";
   process.stdin.setEncoding("utf8");
   process.stdin.on("data", (chunk: string) => (input += chunk));
