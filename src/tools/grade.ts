@@ -90,11 +90,15 @@ export function collectSubmissions(args: string[]): string[] {
   return files;
 }
 
-/** Writes one file of the output, never throwing: a failure is returned for the summary. */
-function writeOutput(file: string, text: string): string | null {
+/**
+ * Writes one file of the output, never throwing: a failure is returned for the summary. The text
+ * is made here too (`text` may be a function), so a value that cannot be serialised (nested too
+ * deep for JSON.stringify, say) costs that file, not the batch.
+ */
+function writeOutput(file: string, text: string | (() => string)): string | null {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, typeof text === "function" ? text() : text);
     return null;
   } catch (error) {
     return `could not write ${file}: ${(error as Error).message}`;
@@ -134,17 +138,21 @@ function removeLeftCgroups(plan: SandboxPlan, runId: string): void {
     for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
       if (!name.startsWith(`seqlab-grade-${runId}-`)) continue;
       const procs = path.join(parent, name, "cgroup.procs");
-      for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
-        try {
-          process.kill(Number(pid), "SIGKILL");
-        } catch {
-          // gone
+      // Processes killed a moment ago may still be exiting: try for up to a second, as SandboxCgroup.destroy does.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
+          try {
+            process.kill(Number(pid), "SIGKILL");
+          } catch {
+            // gone
+          }
         }
-      }
-      try {
-        fs.rmdirSync(path.join(parent, name));
-      } catch {
-        // busy a little longer; harmless
+        try {
+          fs.rmdirSync(path.join(parent, name));
+          break;
+        } catch {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        }
       }
     }
   }
@@ -176,7 +184,10 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
       scoreReport(report, release, result, graded.solutionPositions);
       log.push(result.log);
       if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
-      executed = { ...notebook, cells: result.executed, metadata: { ...notebook.metadata, kernelspec: options.instructorMetadata.kernelspec } };
+      // Only the graded cells and the instructor's kernel: nothing else of the submission's file
+      // (its metadata and extra top-level keys are the student's, of any shape and depth).
+      const { kernelspec, language_info } = options.instructorMetadata;
+      executed = { nbformat: 4, nbformat_minor: 5, metadata: { ...(kernelspec ? { kernelspec } : {}), ...(language_info ? { language_info } : {}) }, cells: result.executed };
     } catch (error) {
       report.status = "error";
       report.notes.push("The grader could not grade this submission; the instructor has the details.");
@@ -195,7 +206,7 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
     writeOutput(path.join(outDir, "reports", `${report.student}.json`), JSON.stringify(report, null, 2) + "\n"),
     writeOutput(path.join(outDir, "feedback", `${report.student}.md`), feedbackMarkdown(report)),
     log.length > 0 ? writeOutput(path.join(outDir, "logs", `${report.student}.log`), log.join("\n\n") + "\n") : null,
-    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), JSON.stringify(executed, null, 1) + "\n") : null,
+    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), () => JSON.stringify(executed, null, 1) + "\n") : null,
   ].filter((p): p is string => p !== null);
   for (const problem of problems) console.error(`grade: ${problem}`);
   return report;
@@ -209,7 +220,16 @@ export async function gradeBatch(submissions: Submission[], options: GradeOption
   const worker = async () => {
     while (next < submissions.length) {
       const i = next++;
-      reports[i] = await gradeSubmission(submissions[i], options);
+      try {
+        reports[i] = await gradeSubmission(submissions[i], options);
+      } catch (error) {
+        // gradeSubmission catches what it expects; this is the last line of defence for the batch.
+        console.error(`grade: ${submissions[i].student}: ${(error as Error)?.stack ?? error}`);
+        reports[i] = emptyReport(submissions[i].student, submissions[i].file, options.release, describeLimits(options.plan, options.limits));
+        reports[i].status = "error";
+        reports[i].notes.push("The grader could not grade this submission; the instructor has the details.");
+        reports[i].exercises.forEach((e) => (e.messages = ["not graded"]));
+      }
       onReport?.(reports[i], ++done);
     }
   };
@@ -297,7 +317,7 @@ options:
   --time-limit S        seconds per submission (default ${defaultLimits.timeLimitSeconds})
   --memory-mb M         memory per submission, native memory included (default ${defaultLimits.memoryMb})
   --processes N         processes and threads per submission (default ${defaultLimits.processes})
-  --tmp-mb M            size of the sandbox's /tmp and work folder (default ${defaultLimits.tmpMb})
+  --tmp-mb M            size of the sandbox's /tmp, /dev/shm and work folder (default ${defaultLimits.tmpMb})
   --output-mb M         output a submission may produce (default ${defaultLimits.outputMb})
   --unsafe-no-sandbox   grade without bubblewrap: ONLY for work you trust
   -h, --help            this text`;
@@ -365,7 +385,7 @@ async function main(args: string[]): Promise<number> {
     const releaseText = fs.readFileSync(values.release, "utf8");
     const release = parseManifest(releaseText, values.release);
     const keyFile = values.key ?? keyPathFor(values.release);
-    const key = readReleaseKey(keyFile);
+    const key = readReleaseKey(keyFile, values.key !== undefined);
     const instructorPath = values.instructor ?? path.resolve(repoRoot, release.instructorNotebook);
     const instructor = readNotebook(instructorPath);
     const instructorCells = verifyInstructor(release, instructor, key, path.basename(instructorPath));

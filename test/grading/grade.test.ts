@@ -166,7 +166,7 @@ test("with no bubblewrap, grading refuses with the exact fix; the old manifest f
   assert.equal(result.status, 2);
   assert.match(result.stderr, /grade: refusing to grade untrusted work: bubblewrap \(bwrap\) is not installed\.\n {2}Fix: install it: sudo apt-get install -y bubblewrap .*--unsafe-no-sandbox/);
   const old = path.join(fixture.work, "old.release.json");
-  fs.writeFileSync(old, JSON.stringify({ notebook: "x.ipynb", exercises: [], cells: {} }));
+  fs.writeFileSync(old, JSON.stringify({ format: "seqlab-release/2", notebook: "x.ipynb", exercises: [], cells: {} }));
   const refused = cli(["--release", old, fixturePath]);
-  assert.match(refused.stderr, /old\.release\.json is not a seqlab-release\/2 release manifest .*regenerate it with `npm run assign`/);
+  assert.match(refused.stderr, /old\.release\.json is not a seqlab-release\/3 release manifest \(format: "seqlab-release\/2"\); regenerate it with `npm run assign`/);
 });

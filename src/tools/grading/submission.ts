@@ -36,7 +36,8 @@ export function buildGradedNotebook(submission: Notebook, manifest: ReleaseManif
         return; // the instructor's test cell goes back in below
       }
       if (edited) notes.push(`The read-only cell ${id} was edited; the original was used.`);
-      own.push({ id, item: { kind: "student", position: index + 1, cell: { ...original, source: instructorCell.source } } });
+      // The instructor's cell (a locked cell is always a code cell), none of the submission's fields.
+      own.push({ id, item: { kind: "student", position: index + 1, cell: { cell_type: "code", id, metadata: {}, source: instructorCell.source } } });
       return;
     }
     if (release?.role === "solution" && !present.has(id!)) {
