@@ -15,12 +15,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { readNotebook, writeNotebook, type Notebook } from "./notebook";
-import type { HarnessJob, HarnessResult } from "./grading/harness";
+import { readNotebook, type Notebook } from "./notebook";
+import type { SubmissionJob, SubmissionResult } from "./grading/harness";
 import { keyPathFor, parseManifest, readReleaseKey, verifyInstructor, type MarkedCell, type ReleaseManifest } from "./grading/release";
 import { classCsv, emptyReport, feedbackMarkdown, scoreReport, type StudentReport } from "./grading/report";
 import { assertOutsideBinds, cpuCount, defaultLimits, describeLimits, isRefusal, planSandbox, type Limits, type SandboxPlan } from "./grading/sandbox";
-import { buildGradedNotebook } from "./grading/submission";
 import { repoRoot } from "./linkPackage";
 
 export const gradesDir = path.join(repoRoot, "build", "grades");
@@ -106,7 +105,7 @@ function writeOutput(file: string, text: string | (() => string)): string | null
 }
 
 /** Runs the harness for one submission; resolves with its result, or rejects with what went wrong. */
-function runHarness(job: HarnessJob, limits: Limits): Promise<{ result: HarnessResult; stderr: string }> {
+function runHarness(job: SubmissionJob, limits: Limits): Promise<{ result: SubmissionResult; stderr: string }> {
   return new Promise((resolve, reject) => {
     // The compiled harness, also when this module runs from source (tests).
     const child = spawn(process.execPath, [path.join(repoRoot, "dist", "tools", "grading", "harness.js")], { stdio: ["pipe", "ignore", "pipe", "pipe"] });
@@ -120,7 +119,7 @@ function runHarness(job: HarnessJob, limits: Limits): Promise<{ result: HarnessR
       clearTimeout(timer);
       try {
         if (code !== 0) throw new Error(`the harness ended with ${signal ?? `exit code ${code}`}`);
-        resolve({ result: JSON.parse(Buffer.concat(chunks).toString("utf8")) as HarnessResult, stderr });
+        resolve({ result: JSON.parse(Buffer.concat(chunks).toString("utf8")) as SubmissionResult, stderr });
       } catch (error) {
         reject(new Error(`${(error as Error).message}\n${stderr}`));
       }
@@ -166,40 +165,36 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
   const report = emptyReport(submission.student, shown, release, describeLimits(options.plan, options.limits));
   const log: string[] = [];
   let executed: Notebook | null = null;
-  let notebook: Notebook | null = null;
+  const runId = randomBytes(6).toString("hex");
   try {
-    notebook = readNotebook(submission.file);
-  } catch (error) {
-    report.status = "invalid";
-    report.notes.push("Not gradable: the file is not a Jupyter notebook (nbformat 4), or it is too large.");
-    log.push(`not gradable: ${(error as Error).message}`);
-  }
-  if (notebook) {
-    const runId = randomBytes(6).toString("hex");
-    try {
-      const graded = buildGradedNotebook(notebook, release, options.instructorCells);
-      report.notes.push(...graded.notes);
-      const job: HarnessJob = { student: submission.student, runId, sequence: graded.sequence, solutionNames: release.solutionNames, plan: options.plan, limits: options.limits };
-      const { result, stderr } = await runHarness(job, options.limits);
-      scoreReport(report, release, result, graded.solutionPositions);
+    // The harness reads and parses the submission: however large or odd the file, only this row pays.
+    const job: SubmissionJob = { student: submission.student, runId, file: path.resolve(submission.file), release, instructorCells: options.instructorCells, plan: options.plan, limits: options.limits };
+    const { result, stderr } = await runHarness(job, options.limits);
+    if ("invalid" in result) {
+      report.status = "invalid";
+      report.notes.push("Not gradable: the file is not a Jupyter notebook (nbformat 4), or it is too large.");
+      log.push(`not gradable: ${result.invalid}`);
+    } else {
+      report.notes.push(...result.notes);
+      scoreReport(report, release, result, result.solutionPositions);
       log.push(result.log);
-      if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
       // Only the graded cells and the instructor's kernel: nothing else of the submission's file
       // (its metadata and extra top-level keys are the student's, of any shape and depth).
       const { kernelspec, language_info } = options.instructorMetadata;
       executed = { nbformat: 4, nbformat_minor: 5, metadata: { ...(kernelspec ? { kernelspec } : {}), ...(language_info ? { language_info } : {}) }, cells: result.executed };
-    } catch (error) {
-      report.status = "error";
-      report.notes.push("The grader could not grade this submission; the instructor has the details.");
-      report.exercises.forEach((e) => {
-        e.earned = 0;
-        e.messages = ["not graded"];
-      });
-      report.score = 0;
-      log.push(`grader error: ${(error as Error).stack ?? error}`);
-    } finally {
-      removeLeftCgroups(options.plan, runId);
     }
+    if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
+  } catch (error) {
+    report.status = "error";
+    report.notes.push("The grader could not grade this submission; the instructor has the details.");
+    report.exercises.forEach((e) => {
+      e.earned = 0;
+      e.messages = ["not graded"];
+    });
+    report.score = 0;
+    log.push(`grader error: ${(error as Error).stack ?? error}`);
+  } finally {
+    removeLeftCgroups(options.plan, runId);
   }
   report.seconds = Math.round((Date.now() - started) / 100) / 10;
   const problems = [

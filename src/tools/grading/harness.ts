@@ -15,10 +15,12 @@ import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { MessageChannel, Worker } from "worker_threads";
-import type { Cell, Output } from "../notebook";
+import { readNotebook, type Cell, type Notebook, type Output } from "../notebook";
 import type { SolutionName } from "./names";
+import type { MarkedCell, ReleaseManifest } from "./release";
+import { buildGradedNotebook } from "./submission";
 import { isWellFormedReply, LineSplitter, type Reply, type RequestBody } from "./protocol";
-import { SandboxCgroup, sandboxCommand, sandboxEnvironment, type Limits, type SandboxPlan } from "./sandbox";
+import { SANDBOX_LAUNCH_PATH, SandboxCgroup, sandboxCommand, sandboxEnvironment, type Limits, type SandboxPlan } from "./sandbox";
 import type { CallAnswer, FailureKind, WorkerTest, WorkerVerdict } from "./testWorker";
 import type { Tagged } from "./values";
 
@@ -62,6 +64,41 @@ export interface HarnessJob {
   solutionNames: SolutionName[];
   plan: SandboxPlan;
   limits: Limits;
+}
+
+/**
+ * What `grade` hands a harness process: the submission's file, not its contents, so that
+ * reading and parsing an untrusted notebook (however large or odd) can cost only this process.
+ */
+export interface SubmissionJob {
+  student: string;
+  runId: string;
+  file: string;
+  release: ReleaseManifest;
+  instructorCells: MarkedCell[];
+  plan: SandboxPlan;
+  limits: Limits;
+}
+
+export type SubmissionResult =
+  | { invalid: string }
+  | (HarnessResult & { notes: string[]; solutionPositions: Record<string, number> });
+
+/** Submissions with more cells than this are refused as invalid (no course notebook has 100). */
+export const MAX_CELLS = 5000;
+
+/** Reads, checks and grades one submission file (see SubmissionJob). */
+export async function gradeSubmissionFile(job: SubmissionJob): Promise<SubmissionResult> {
+  let notebook: Notebook;
+  try {
+    notebook = readNotebook(job.file);
+  } catch (error) {
+    return { invalid: (error as Error).message };
+  }
+  if (notebook.cells.length > MAX_CELLS) return { invalid: `the notebook has ${notebook.cells.length} cells; more than ${MAX_CELLS} are refused` };
+  const graded = buildGradedNotebook(notebook, job.release, job.instructorCells);
+  const result = await gradeJob({ student: job.student, runId: job.runId, sequence: graded.sequence, solutionNames: job.release.solutionNames, plan: job.plan, limits: job.limits });
+  return { ...result, notes: graded.notes, solutionPositions: graded.solutionPositions };
 }
 
 export interface TestOutcome {
@@ -169,7 +206,8 @@ class Sandbox {
     this.child = spawn(command, args, {
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       cwd: this.scratch ?? "/",
-      env: plan.kind === "none" ? { ...sandboxEnvironment(plan, limits), HOME: this.scratch!, PATH: process.env.PATH ?? "/usr/bin:/bin" } : { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      // bwrap's own environment shows in the sandbox's /proc/1/environ: a fixed one, not the grader's.
+      env: plan.kind === "none" ? { ...sandboxEnvironment(plan, limits), HOME: this.scratch!, PATH: process.env.PATH ?? "/usr/bin:/bin" } : { PATH: SANDBOX_LAUNCH_PATH },
       detached: plan.kind === "none", // its own process group, killed as a whole
     });
     this.child.stdin!.on("error", () => {}); // writing to a dead sandbox: its exit is handled below
@@ -517,7 +555,7 @@ if (require.main === module) {
   process.stdin.setEncoding("utf8");
   process.stdin.on("data", (chunk: string) => (input += chunk));
   process.stdin.on("end", async () => {
-    const result = await gradeJob(JSON.parse(input) as HarnessJob);
+    const result = await gradeSubmissionFile(JSON.parse(input) as SubmissionJob);
     fs.createWriteStream("", { fd: 3 }).end(JSON.stringify(result), () => process.exit(0));
   });
 }

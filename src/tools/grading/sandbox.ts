@@ -63,6 +63,9 @@ export interface SandboxRefusal {
 
 const NOBODY = { uid: 65534, gid: 65534 };
 
+/** PATH for starting the sandbox (sh, setpriv, bwrap): fixed, so nothing of the grader's environment shows inside. */
+export const SANDBOX_LAUNCH_PATH = "/usr/local/bin:/usr/bin:/bin";
+
 function findOnPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, name);
