@@ -125,11 +125,13 @@ export function bwrapArguments(plan: SandboxPlan, limits: Limits): string[] {
     if (stat.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(at), at);
     else if (stat.isDirectory()) args.push("--ro-bind", at, at);
   }
-  for (const bind of plan.binds) args.push("--ro-bind", bind.source, bind.dest);
   const bytes = (mb: number) => String(Math.round(mb * 1024 * 1024));
   args.push("--proc", "/proc", "--dev", "/dev");
   args.push("--size", bytes(limits.tmpMb), "--tmpfs", "/dev/shm");
   args.push("--size", bytes(limits.tmpMb), "--tmpfs", "/tmp");
+  // Mounts apply in order: the binds come after the empty /tmp, or one under /tmp (Node.js
+  // unpacked by mktemp, a repository cloned there) would be hidden by it.
+  for (const bind of plan.binds) args.push("--ro-bind", bind.source, bind.dest);
   args.push("--size", bytes(limits.tmpMb), "--tmpfs", plan.workDir);
   // bwrap builds / and /dev as tmpfs without a size, writable by the sandbox's user: without
   // these, a submission could fill half the machine's memory there (unseen by the watchdog).
