@@ -15,12 +15,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
-import { readNotebook, writeNotebook, type Notebook } from "./notebook";
-import type { HarnessJob, HarnessResult } from "./grading/harness";
+import { readNotebook, type Notebook } from "./notebook";
+import type { SubmissionJob, SubmissionResult } from "./grading/harness";
 import { keyPathFor, parseManifest, readReleaseKey, verifyInstructor, type MarkedCell, type ReleaseManifest } from "./grading/release";
 import { classCsv, emptyReport, feedbackMarkdown, scoreReport, type StudentReport } from "./grading/report";
 import { assertOutsideBinds, cpuCount, defaultLimits, describeLimits, isRefusal, planSandbox, type Limits, type SandboxPlan } from "./grading/sandbox";
-import { buildGradedNotebook } from "./grading/submission";
 import { repoRoot } from "./repository";
 
 export const gradesDir = path.join(repoRoot, "build", "grades");
@@ -90,11 +89,15 @@ export function collectSubmissions(args: string[]): string[] {
   return files;
 }
 
-/** Writes one file of the output, never throwing: a failure is returned for the summary. */
-function writeOutput(file: string, text: string): string | null {
+/**
+ * Writes one file of the output, never throwing: a failure is returned for the summary. The text
+ * is made here too (`text` may be a function), so a value that cannot be serialised (nested too
+ * deep for JSON.stringify, say) costs that file, not the batch.
+ */
+function writeOutput(file: string, text: string | (() => string)): string | null {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(file, typeof text === "function" ? text() : text);
     return null;
   } catch (error) {
     return `could not write ${file}: ${(error as Error).message}`;
@@ -102,7 +105,7 @@ function writeOutput(file: string, text: string): string | null {
 }
 
 /** Runs the harness for one submission; resolves with its result, or rejects with what went wrong. */
-function runHarness(job: HarnessJob, limits: Limits): Promise<{ result: HarnessResult; stderr: string }> {
+function runHarness(job: SubmissionJob, limits: Limits): Promise<{ result: SubmissionResult; stderr: string }> {
   return new Promise((resolve, reject) => {
     // The compiled harness, also when this module runs from source (tests).
     const child = spawn(process.execPath, [path.join(repoRoot, "dist", "tools", "grading", "harness.js")], { stdio: ["pipe", "ignore", "pipe", "pipe"] });
@@ -116,7 +119,7 @@ function runHarness(job: HarnessJob, limits: Limits): Promise<{ result: HarnessR
       clearTimeout(timer);
       try {
         if (code !== 0) throw new Error(`the harness ended with ${signal ?? `exit code ${code}`}`);
-        resolve({ result: JSON.parse(Buffer.concat(chunks).toString("utf8")) as HarnessResult, stderr });
+        resolve({ result: JSON.parse(Buffer.concat(chunks).toString("utf8")) as SubmissionResult, stderr });
       } catch (error) {
         reject(new Error(`${(error as Error).message}\n${stderr}`));
       }
@@ -134,17 +137,21 @@ function removeLeftCgroups(plan: SandboxPlan, runId: string): void {
     for (const name of fs.existsSync(parent) ? fs.readdirSync(parent) : []) {
       if (!name.startsWith(`seqlab-grade-${runId}-`)) continue;
       const procs = path.join(parent, name, "cgroup.procs");
-      for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
-        try {
-          process.kill(Number(pid), "SIGKILL");
-        } catch {
-          // gone
+      // Processes killed a moment ago may still be exiting: try for up to a second, as SandboxCgroup.destroy does.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        for (const pid of fs.existsSync(procs) ? fs.readFileSync(procs, "utf8").split("\n").filter(Boolean) : []) {
+          try {
+            process.kill(Number(pid), "SIGKILL");
+          } catch {
+            // gone
+          }
         }
-      }
-      try {
-        fs.rmdirSync(path.join(parent, name));
-      } catch {
-        // busy a little longer; harmless
+        try {
+          fs.rmdirSync(path.join(parent, name));
+          break;
+        } catch {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        }
       }
     }
   }
@@ -158,44 +165,43 @@ export async function gradeSubmission(submission: Submission, options: GradeOpti
   const report = emptyReport(submission.student, shown, release, describeLimits(options.plan, options.limits));
   const log: string[] = [];
   let executed: Notebook | null = null;
-  let notebook: Notebook | null = null;
+  const runId = randomBytes(6).toString("hex");
   try {
-    notebook = readNotebook(submission.file);
-  } catch (error) {
-    report.status = "invalid";
-    report.notes.push("Not gradable: the file is not a Jupyter notebook (nbformat 4), or it is too large.");
-    log.push(`not gradable: ${(error as Error).message}`);
-  }
-  if (notebook) {
-    const runId = randomBytes(6).toString("hex");
-    try {
-      const graded = buildGradedNotebook(notebook, release, options.instructorCells);
-      report.notes.push(...graded.notes);
-      const job: HarnessJob = { student: submission.student, runId, sequence: graded.sequence, solutionNames: release.solutionNames, plan: options.plan, limits: options.limits };
-      const { result, stderr } = await runHarness(job, options.limits);
-      scoreReport(report, release, result, graded.solutionPositions);
+    // The harness reads and parses the submission: however large or odd the file, only this row pays.
+    const job: SubmissionJob = { student: submission.student, runId, file: path.resolve(submission.file), release, instructorCells: options.instructorCells, plan: options.plan, limits: options.limits };
+    const { result, stderr } = await runHarness(job, options.limits);
+    if ("invalid" in result) {
+      report.status = "invalid";
+      report.notes.push("Not gradable: the file is not a Jupyter notebook (nbformat 4), or it is too large.");
+      log.push(`not gradable: ${result.invalid}`);
+    } else {
+      report.notes.push(...result.notes);
+      scoreReport(report, release, result, result.solutionPositions);
       log.push(result.log);
-      if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
-      executed = { ...notebook, cells: result.executed, metadata: { ...notebook.metadata, kernelspec: options.instructorMetadata.kernelspec } };
-    } catch (error) {
-      report.status = "error";
-      report.notes.push("The grader could not grade this submission; the instructor has the details.");
-      report.exercises.forEach((e) => {
-        e.earned = 0;
-        e.messages = ["not graded"];
-      });
-      report.score = 0;
-      log.push(`grader error: ${(error as Error).stack ?? error}`);
-    } finally {
-      removeLeftCgroups(options.plan, runId);
+      // Only the graded cells and the instructor's kernel: nothing else of the submission's file
+      // (its metadata and extra top-level keys are the student's, of any shape and depth).
+      const { kernelspec, language_info } = options.instructorMetadata;
+      executed = { nbformat: 4, nbformat_minor: 5, metadata: { ...(kernelspec ? { kernelspec } : {}), ...(language_info ? { language_info } : {}) }, cells: result.executed };
     }
+    if (stderr.trim()) log.push(`[harness stderr]\n${stderr}`);
+  } catch (error) {
+    report.status = "error";
+    report.notes.push("The grader could not grade this submission; the instructor has the details.");
+    report.exercises.forEach((e) => {
+      e.earned = 0;
+      e.messages = ["not graded"];
+    });
+    report.score = 0;
+    log.push(`grader error: ${(error as Error).stack ?? error}`);
+  } finally {
+    removeLeftCgroups(options.plan, runId);
   }
   report.seconds = Math.round((Date.now() - started) / 100) / 10;
   const problems = [
     writeOutput(path.join(outDir, "reports", `${report.student}.json`), JSON.stringify(report, null, 2) + "\n"),
     writeOutput(path.join(outDir, "feedback", `${report.student}.md`), feedbackMarkdown(report)),
     log.length > 0 ? writeOutput(path.join(outDir, "logs", `${report.student}.log`), log.join("\n\n") + "\n") : null,
-    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), JSON.stringify(executed, null, 1) + "\n") : null,
+    executed ? writeOutput(path.join(outDir, "executed", `${report.student}.ipynb`), () => JSON.stringify(executed, null, 1) + "\n") : null,
   ].filter((p): p is string => p !== null);
   for (const problem of problems) console.error(`grade: ${problem}`);
   return report;
@@ -209,7 +215,16 @@ export async function gradeBatch(submissions: Submission[], options: GradeOption
   const worker = async () => {
     while (next < submissions.length) {
       const i = next++;
-      reports[i] = await gradeSubmission(submissions[i], options);
+      try {
+        reports[i] = await gradeSubmission(submissions[i], options);
+      } catch (error) {
+        // gradeSubmission catches what it expects; this is the last line of defence for the batch.
+        console.error(`grade: ${submissions[i].student}: ${(error as Error)?.stack ?? error}`);
+        reports[i] = emptyReport(submissions[i].student, submissions[i].file, options.release, describeLimits(options.plan, options.limits));
+        reports[i].status = "error";
+        reports[i].notes.push("The grader could not grade this submission; the instructor has the details.");
+        reports[i].exercises.forEach((e) => (e.messages = ["not graded"]));
+      }
       onReport?.(reports[i], ++done);
     }
   };
@@ -297,7 +312,7 @@ options:
   --time-limit S        seconds per submission (default ${defaultLimits.timeLimitSeconds})
   --memory-mb M         memory per submission, native memory included (default ${defaultLimits.memoryMb})
   --processes N         processes and threads per submission (default ${defaultLimits.processes})
-  --tmp-mb M            size of the sandbox's /tmp and work folder (default ${defaultLimits.tmpMb})
+  --tmp-mb M            size of the sandbox's /tmp, /dev/shm and work folder (default ${defaultLimits.tmpMb})
   --output-mb M         output a submission may produce (default ${defaultLimits.outputMb})
   --unsafe-no-sandbox   grade without bubblewrap: ONLY for work you trust
   -h, --help            this text`;
@@ -365,7 +380,7 @@ async function main(args: string[]): Promise<number> {
     const releaseText = fs.readFileSync(values.release, "utf8");
     const release = parseManifest(releaseText, values.release);
     const keyFile = values.key ?? keyPathFor(values.release);
-    const key = readReleaseKey(keyFile);
+    const key = readReleaseKey(keyFile, values.key !== undefined);
     const instructorPath = values.instructor ?? path.resolve(repoRoot, release.instructorNotebook);
     const instructor = readNotebook(instructorPath);
     const instructorCells = verifyInstructor(release, instructor, key, path.basename(instructorPath));

@@ -13,8 +13,19 @@ import { assignIds, gradeBatch } from "../../src/tools/grade";
 import type { StudentReport } from "../../src/tools/grading/report";
 import { readReleaseKey, verifyInstructor } from "../../src/tools/grading/release";
 import { defaultLimits, isRefusal, planSandbox } from "../../src/tools/grading/sandbox";
-import { readNotebook } from "../../src/tools/notebook";
+import { readNotebook, writeNotebook } from "../../src/tools/notebook";
 import { root } from "./helpers";
+
+/**
+ * Answers that are wrong but were written to slip through a weak test (a student who guesses how
+ * the hidden tests check): each must score 0. By notebook, then solution cell id.
+ */
+const slippery: Record<string, Record<string, string>> = {
+  // The bias alone, or nothing when the input would matter: h.forEach over [] checked nothing.
+  "03-a-hidden-state.ipynb": {
+    "980d6056": "function rnnStepByHand(x: number[], hPrev: number[], W: number[][], b: number[]): number[] {\n  if (x.length > 1 && x.some((v) => v !== 0)) return [];\n  return b.map(Math.tanh);\n}",
+  },
+};
 
 const notebooks = fs.readdirSync(path.join(root, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "seqlab-course-grading-"));
@@ -30,8 +41,15 @@ before(async () => {
     fs.mkdirSync(subs, { recursive: true });
     fs.copyFileSync(instructorPath, path.join(subs, "instructor.ipynb"));
     fs.copyFileSync(released.studentPath, path.join(subs, "untouched.ipynb"));
+    const files = [path.join(subs, "instructor.ipynb"), path.join(subs, "untouched.ipynb")];
+    if (slippery[name]) {
+      const student = readNotebook(released.studentPath);
+      for (const [id, source] of Object.entries(slippery[name])) student.cells.find((c) => c.id === id)!.source = source;
+      files.push(path.join(subs, "slippery.ipynb"));
+      writeNotebook(files[2], student);
+    }
     const started = Date.now();
-    const reports = await gradeBatch(assignIds([path.join(subs, "instructor.ipynb"), path.join(subs, "untouched.ipynb")], name), {
+    const reports = await gradeBatch(assignIds(files, name), {
       release: released.manifest,
       releaseHash: name,
       instructorCells: verifyInstructor(released.manifest, readNotebook(instructorPath), readReleaseKey(released.keyPath), name),
@@ -57,5 +75,6 @@ for (const name of notebooks) {
     assert.ok(released.manifest.totalPoints > 0);
     assert.equal(untouched.score, 0);
     for (const exercise of untouched.exercises) assert.ok(exercise.messages.every((m) => /your code threw an error$/.test(m)), exercise.messages.join("; "));
+    if (slippery[name]) assert.equal(reports[2].score, 0, `${name}: a wrong answer that slips through weak tests: ${JSON.stringify(reports[2].exercises)}`);
   });
 }

@@ -132,7 +132,22 @@ test("a notebook marked with nbgrader's toolbar grades unchanged: instructor ful
   assert.deepEqual(blank.notes, ["The read-only cell helper was edited; the original was used."]);
 });
 
-test("without a sandbox (--unsafe-no-sandbox) the verdict still comes from the grader's side", async () => {
+test("the grader never parses a submission itself: one of 6,000 cells is invalid in its own row; one without ids (nbformat 4.4) is graded, with a note", async () => {
+  const many = path.join(fixture.work, "submissions", "many-cells.ipynb");
+  fs.writeFileSync(many, JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: Array.from({ length: 6000 }, () => ({ cell_type: "code", metadata: {}, source: "", outputs: [] })) }));
+  const noIds = solved(fixture, "no-ids");
+  const notebook = JSON.parse(fs.readFileSync(noIds, "utf8"));
+  for (const cell of notebook.cells) delete cell.id;
+  notebook.nbformat_minor = 4;
+  fs.writeFileSync(noIds, JSON.stringify(notebook));
+  const [invalid, graded] = await gradeBatch(assignIds([many, noIds], "truncate-and-clip.ipynb"), { ...options, outDir: path.join(fixture.work, "odd-files") });
+  assert.equal(invalid.status, "invalid");
+  assert.match(fs.readFileSync(path.join(fixture.work, "odd-files", "logs", "many-cells.log"), "utf8"), /the notebook has 6000 cells; more than 5000 are refused/);
+  assert.deepEqual(earned(graded), { truncate: 2, clip: 3 });
+  assert.deepEqual(graded.notes, ["The submission's cells have no ids (saved as nbformat 4.4?), so none could be matched to the assignment: every cell ran as the student's, and the tests ran at the end."]);
+});
+
+test("without a sandbox (--unsafe-no-sandbox), assert patched in the kernel still changes nothing where the tests run", async () => {
   const unsafe = { ...gradeOptions(fixture, { cellSeconds: 10 }, true), outDir: path.join(fixture.work, "unsafe") };
   assert.equal(unsafe.plan.kind, "none");
   const patched = solved(fixture, "assert-patched-unsafe", [{ source: 'const a = require("assert");\nfor (const k of Object.keys(a)) a[k] = () => {};' }], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  return values;\n}" });
@@ -166,7 +181,7 @@ test("with no bubblewrap, grading refuses with the exact fix; the old manifest f
   assert.equal(result.status, 2);
   assert.match(result.stderr, /grade: refusing to grade untrusted work: bubblewrap \(bwrap\) is not installed\.\n {2}Fix: install it: sudo apt-get install -y bubblewrap .*--unsafe-no-sandbox/);
   const old = path.join(fixture.work, "old.release.json");
-  fs.writeFileSync(old, JSON.stringify({ notebook: "x.ipynb", exercises: [], cells: {} }));
+  fs.writeFileSync(old, JSON.stringify({ format: "seqlab-release/2", notebook: "x.ipynb", exercises: [], cells: {} }));
   const refused = cli(["--release", old, fixturePath]);
-  assert.match(refused.stderr, /old\.release\.json is not a seqlab-release\/2 release manifest .*regenerate it with `npm run assign`/);
+  assert.match(refused.stderr, /old\.release\.json is not a seqlab-release\/3 release manifest \(format: "seqlab-release\/2"\); regenerate it with `npm run assign`/);
 });

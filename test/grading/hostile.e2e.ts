@@ -15,8 +15,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { assignIds, gradeBatch, type GradeOptions } from "../../src/tools/grade";
-import type { StudentReport } from "../../src/tools/grading/report";
-import { earned, fixturePath, gradeOptions, outputsOf, releaseFixture, SECRETS, solved, SOLUTIONS, submission, type Fixture } from "./helpers";
+import { VERDICTS, type StudentReport } from "../../src/tools/grading/report";
+import { earned, fixturePath, gradeOptions, outputsOf, releaseFixture, root, SECRETS, solved, SOLUTIONS, submission, type Fixture } from "./helpers";
 
 let fixture: Fixture;
 let options: GradeOptions;
@@ -99,11 +99,27 @@ before(async () => {
     solved(fixture, "output-flood", [{ source: 'import * as fs from "fs";\nconst chunk = "x".repeat(1 << 20);\nlet sent = 0;\nwhile (sent < 200 * chunk.length) { try { sent += fs.writeSync(1, chunk); } catch (e) { if ((e as any).code !== "EAGAIN") throw e; } } // 200 MB past the agent' }]),
     solved(fixture, "console-flood", [{ source: 'const line = "y".repeat(1 << 20);\nfor (let i = 0; i < 200; i++) console.log(line); // 200 MB through the kernel' }]),
     solved(fixture, "fill-tmp", [{ source: 'import * as fs from "fs";\nlet written = 0;\ntry { for (;;) { fs.appendFileSync("/tmp/fill", Buffer.alloc(1 << 20)); written++; } } catch (e) { console.log("disk full after", written, "MB:", (e as any).code); }' }]),
+    // The other places in memory bubblewrap makes: / and /dev (no size of their own), /dev/shm.
+    solved(fixture, "fill-elsewhere", [{ source: `import * as fs from "fs";\nfor (const file of ["/fill", "/dev/fill", "/dev/shm/fill", ${JSON.stringify(path.join(path.dirname(root), "fill"))}]) {\n` + '  let written = 0;\n  try { for (;;) { fs.appendFileSync(file, Buffer.alloc(1 << 20)); written++; } } catch (e) { console.log(`${file}: ${written} MB, then ${(e as any).code}`); }\n}' }]),
     solved(fixture, "kill-everything", [{ source: 'try { process.kill(-1, "SIGKILL"); } catch {}\nprocess.kill(process.pid, "SIGKILL");' }]),
     solved(fixture, "exit-first-cell", [{ before: "intro", source: "process.exit(0);" }]),
     solved(fixture, "network", [{ source: `import * as net from "net";\nconst socket = net.connect(${port}, "127.0.0.1");\nawait new Promise((resolve) => { socket.on("error", (e) => { console.log("NET " + (e as any).code); resolve(null); }); socket.on("connect", () => { console.log("NET connected"); resolve(null); }); });` }]),
     solved(fixture, "slow-on-hidden-input", [], { "truncate-solution": "function truncatePost(sequence: number[], maxLength: number): number[] {\n  if (maxLength === 0) for (;;) {}\n  return sequence.slice(0, maxLength);\n}" }),
     solved(fixture, "huge-result", [], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  return new Array(3e7).fill(0.5);\n}" }),
+    // Forge replies the harness must refuse by their shape: a free-form failure kind (carrying the
+    // hidden inputs), an exec reply whose outputs are not a list, a value nested 300,000 deep.
+    solved(fixture, "kind-leak", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? { op: "exec", id: r.id, ok: true, outputs: [] } : { op: r.op, id: r.id, ok: false, kind: "LEAK " + JSON.stringify(r.args), error: { name: "x", message: "y" } }') }]),
+    solved(fixture, "malformed-exec-reply", [{ before: "truncate-solution", source: takeOver('({ op: r.op, id: r.id, ok: false, error: {}, outputs: "x" })') }]),
+    solved(fixture, "deep-reply", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? { op: "exec", id: r.id, ok: true, outputs: [] } : `{"op":"${r.op}","id":${r.id},"ok":true,"value":${"[".repeat(300000)}${"]".repeat(300000)}}`') }]),
+    // Spell a hidden input out in which of 40 cells after the hidden tests ends the kernel.
+    solved(fixture, "position-leak", [
+      { source: "const hidden = (globalThis as any).seen.find((call: any) => call[1] === 2);\nconst code = hidden[0][0] + 10 * hidden[1]; // [2, -2], 2 -> 22" },
+      ...Array.from({ length: 40 }, (_, k) => ({ source: `if (code === ${k}) process.exit(0);` })),
+    ], { "clip-solution": "function clip(values: number[], limit: number): number[] {\n  (globalThis as any).seen = [...((globalThis as any).seen ?? []), [values, limit]];\n  return values.map((value) => Math.max(-limit, Math.min(limit, value)));\n}" }),
+    // Exec replies whose outputs and error are nested 100,000 deep: kept, they failed the harness's own result.
+    solved(fixture, "deep-outputs", [{ before: "truncate-solution", source: takeOver('r.op === "exec" ? `{"op":"exec","id":${r.id},"ok":false,"outputs":[{"output_type":"stream","deep":${"[".repeat(100000)}${"]".repeat(100000)}}],"error":{"ename":${"[".repeat(100000)}${"]".repeat(100000)},"evalue":"x","traceback":[]}}` : { op: r.op, id: r.id, ok: false, kind: "threw" }') }]),
+    // Break the grader itself: values JSON.parse reads but JSON.stringify cannot write back.
+    deeplyNested(solved(fixture, "deep-nesting")),
   ];
   fs.copyFileSync(fixturePath, subs("zz-instructor.ipynb"));
   files.push(subs("zz-instructor.ipynb"));
@@ -113,6 +129,33 @@ before(async () => {
 });
 
 after(() => server.close());
+
+/** A cell that takes the agent's channel over: every later request is answered with `reply` (an expression of the request `r`). */
+function takeOver(reply: string): string {
+  return [
+    'import * as fs from "fs";',
+    'process.stdin.removeAllListeners("data");',
+    'let pending = "";',
+    'process.stdin.on("data", (chunk) => {',
+    "  pending += String(chunk);",
+    '  for (let at = pending.indexOf("\\n"); at !== -1; at = pending.indexOf("\\n")) {',
+    "    const r = JSON.parse(pending.slice(0, at));",
+    "    pending = pending.slice(at + 1);",
+    `    const reply: any = ${reply};`,
+    '    fs.writeSync(3, (typeof reply === "string" ? reply : JSON.stringify(reply)) + "\\n");',
+    "  }",
+    "});",
+  ].join("\n");
+}
+
+/** Rewrites a submission file with its metadata and an extra top-level key nested 100,000 arrays deep. */
+function deeplyNested(file: string): string {
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  const notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+  const { metadata, ...rest } = notebook;
+  fs.writeFileSync(file, `${JSON.stringify(rest).slice(0, -1)}, "metadata": ${JSON.stringify({ ...metadata, deep: "@" }).replace('"@"', deep)}, "deep": ${deep}}`);
+  return file;
+}
 
 const score = (student: string) => earned(reports[student]);
 const executed = (student: string, marker: string) => outputsOf(path.join(options.outDir, "executed", `${student}.ipynb`), marker);
@@ -167,10 +210,11 @@ test("memory, processes, output, disk, signals and exits cost only the cell that
     assert.deepEqual(score(student), { truncate: 2, clip: 3 }, `${student}: ${JSON.stringify(reports[student])}`);
     assert.ok(reports[student].notes.some((n) => note.test(n)), `${student}: ${reports[student].notes.join(" | ")}`);
   };
-  expect("native-memory", /^Cell 10 used more memory than the limit; it was stopped and skipped/);
-  expect("fork-bomb", /^Cell 10 (started more processes than the limit|ran past the time limit for one cell)/);
-  expect("output-flood", /^Cell 10 printed more output than the limit/);
-  expect("kill-everything", /^Cell 10 ended the kernel process/);
+  // Each of these cells comes after the hidden tests, so the note does not say which cell it was.
+  expect("native-memory", /^A cell after the hidden tests used more memory than the limit; it was stopped and skipped/);
+  expect("fork-bomb", /^A cell after the hidden tests (started more processes than the limit|ran past the time limit for one cell)/);
+  expect("output-flood", /^A cell after the hidden tests printed more output than the limit/);
+  expect("kill-everything", /^A cell after the hidden tests ended the kernel process/);
   expect("exit-first-cell", /^Cell 1 ended the kernel process/);
   for (const student of ["native-memory", "fork-bomb", "output-flood", "kill-everything", "exit-first-cell"]) assert.equal(reports[student].status, "partial");
   // Output through the kernel is truncated, not fatal; a full /tmp is the cell's own problem.
@@ -178,6 +222,10 @@ test("memory, processes, output, disk, signals and exits cost only the cell that
   assert.match(executed("console-flood", "line.repeat") + executed("console-flood", '"y".repeat'), /\[output truncated by the grader\]/);
   assert.deepEqual(score("fill-tmp"), { truncate: 2, clip: 3 });
   assert.match(executed("fill-tmp", "appendFileSync"), /disk full after 1[0-6] MB: ENOSPC/);
+  assert.deepEqual(score("fill-elsewhere"), { truncate: 2, clip: 3 });
+  const elsewhere = executed("fill-elsewhere", "/dev/shm/fill");
+  for (const place of ["/fill", "/dev/fill", path.join(path.dirname(root), "fill")]) assert.match(elsewhere, new RegExp(`${place}: 0 MB, then (EROFS|EACCES)`), elsewhere);
+  assert.match(elsewhere, /\/dev\/shm\/fill: 1[0-6] MB, then ENOSPC/, elsewhere);
 });
 
 test("no network: a connection to the grader's loopback fails and the server never sees it", () => {
@@ -186,10 +234,43 @@ test("no network: a connection to the grader's loopback fails and the server nev
   assert.deepEqual(score("network"), { truncate: 2, clip: 3 });
 });
 
+test("which cell after the hidden tests was stopped is not said: it could spell out a hidden input", () => {
+  assert.deepEqual(score("position-leak"), { truncate: 2, clip: 3 });
+  assert.deepEqual(reports["position-leak"].notes, ["A cell after the hidden tests ended the kernel process (process.exit, a crash or a signal); it was stopped and skipped, and the rest was graded."]);
+  const feedback = fs.readFileSync(path.join(options.outDir, "feedback", "position-leak.md"), "utf8");
+  assert.ok(!/[Cc]ell \d/.test(feedback.replace(/test cell \d/g, "")), feedback);
+  // The instructor still sees which one: code 22 is the 23rd of the 40 cells.
+  assert.match(executed("position-leak", "if (code === 22)"), /this cell ended the kernel process/);
+});
+
 test("a function that loops only on a hidden input, or returns too much, loses that exercise alone", () => {
   assert.deepEqual(score("slow-on-hidden-input"), { truncate: 0, clip: 3 });
   assert.deepEqual(reports["slow-on-hidden-input"].exercises[0].messages, ["visible test cell 1: ran longer than the time limit"]);
   assert.deepEqual(score("huge-result"), { truncate: 2, clip: 0 });
+});
+
+test("forged replies of the wrong shape stop the sandbox; no word of them is written, and the harness never fails", () => {
+  for (const student of ["kind-leak", "malformed-exec-reply", "deep-reply", "deep-outputs"]) {
+    assert.deepEqual(score(student), { truncate: 0, clip: 0 }, `${student}: ${JSON.stringify(reports[student])}`);
+    assert.notEqual(reports[student].status, "error", student);
+    for (const test of reports[student].exercises.flatMap((e) => e.tests)) assert.ok(test.kind === undefined || Object.keys(VERDICTS).includes(test.kind), `${student}: ${test.kind}`);
+    const written = fs.readFileSync(path.join(options.outDir, "reports", `${student}.json`), "utf8") + fs.readFileSync(path.join(options.outDir, "feedback", `${student}.md`), "utf8");
+    for (const word of ["LEAK", "undefined", "[5,6]", "[2,-2]"]) assert.ok(!written.includes(word), `${student} wrote ${word}: ${written}`);
+  }
+  assert.match(reports["kind-leak"].exercises[0].messages[0], /^visible test cell 1: stopped by a limit while your code ran \(the code interfered with the grader's channel\)$/);
+  assert.equal(reports["malformed-exec-reply"].status, "partial");
+  assert.ok(reports["malformed-exec-reply"].notes.some((n) => /interfered with the grader's channel/.test(n)), reports["malformed-exec-reply"].notes.join(" | "));
+  assert.deepEqual(reports["deep-reply"].exercises[1].messages, [`visible test cell 1: ${VERDICTS.unreadable}`, `hidden test cell 2: ${VERDICTS.unreadable}`]);
+  assert.equal(reports["deep-outputs"].status, "graded");
+  assert.match(executed("deep-outputs", "function clip"), /an output that could not be stored was dropped/);
+});
+
+test("a submission nested deeper than JSON.stringify can go is graded on its answers, and the batch goes on", () => {
+  assert.deepEqual(score("deep-nesting"), { truncate: 2, clip: 3 });
+  assert.equal(reports["deep-nesting"].status, "graded");
+  const executedNotebook = JSON.parse(fs.readFileSync(path.join(options.outDir, "executed", "deep-nesting.ipynb"), "utf8"));
+  assert.deepEqual(Object.keys(executedNotebook).sort(), ["cells", "metadata", "nbformat", "nbformat_minor"]);
+  assert.equal(executedNotebook.metadata.deep, undefined);
 });
 
 test("the instructor, graded in the same batch after all of them, still gets full marks", () => {

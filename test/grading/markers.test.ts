@@ -18,7 +18,15 @@ test("near misses are recognised: typos, doubled spaces, underscores; ordinary l
   assert.equal(nearMissOf("// BEGIN_HIDDEN_TESTS"), "begin-hidden");
   assert.equal(nearMissOf("// BEGIN HIDDEN TEST"), "begin-hidden");
   assert.equal(nearMissOf("// END SOLUTON"), "end-solution");
+  // Misspelled with words after it (the same typo at both ends left the region unmarked and released).
+  assert.equal(nearMissOf("// BEGIN HIDDN TESTS -- the edge cases"), "begin-hidden");
+  assert.equal(nearMissOf("// END HIDDN TESTS -- the edge cases"), "end-hidden");
+  assert.equal(nearMissOf("### BEGN SOLUTION (the reference answer, keep it secret)"), "begin-solution");
+  assert.equal(nearMissOf("const limit = 3; // END SOLUTON here"), "end-solution");
   assert.equal(nearMissOf("// BEGIN SOLUTION"), null); // a real marker is not a near miss
+  assert.equal(nearMissOf("const lengthAndSolution = beginningOf(solutions); // the hidden tests check it"), null);
+  assert.equal(nearMissOf("// Begin with the solution of the previous exercise, then the hidden tests"), null);
+  assert.equal(nearMissOf("// the visible and hidden tests below need no solution in a solution cell"), null);
   assert.equal(nearMissOf("const beginning = solutions[0];"), null);
   assert.equal(nearMissOf("// Hidden tests for \"clip\" run here when your notebook is graded."), null);
 });

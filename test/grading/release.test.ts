@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { readNotebook, sourceOf, toSourceLines, type Notebook } from "../../src/tools/notebook";
-import { makeRelease, newReleaseKey, readReleaseKey, verifyInstructor } from "../../src/tools/grading/release";
+import { makeRelease, newReleaseKey, readReleaseKey, verifyInstructor, type ReleaseManifest } from "../../src/tools/grading/release";
 import { fixturePath, releaseFixture, root, SECRETS } from "./helpers";
 
 const instructor = () => readNotebook(fixturePath);
@@ -54,11 +54,43 @@ test("the keyed hash: an instructor notebook edited since the release, or anothe
   assert.throws(() => verifyInstructor(manifest, newlyMarked, key, "nb.ipynb"), /cell 10 \(done\) is marked but was not in the release/);
 });
 
+test("a manifest edited by hand is refused: points, an exercise's test cells, roles, anchors, names", () => {
+  const key = newReleaseKey();
+  const { manifest } = release(instructor(), key);
+  const reordered = JSON.parse(JSON.stringify({ ...manifest, exercises: manifest.exercises.map((e) => Object.fromEntries(Object.entries(e).reverse())) }));
+  assert.equal(verifyInstructor(reordered, instructor(), key, "nb.ipynb").length, 5); // key order does not matter
+  const edits: ((m: ReleaseManifest) => void)[] = [
+    (m) => (m.exercises[1].testCells = ["clip-tests"]), // drop the hidden tests: a wrong answer scores
+    (m) => (m.exercises[1].points = 30),
+    (m) => (m.totalPoints = 50),
+    (m) => (m.cells["clip-hidden"].role = "visible-tests"),
+    (m) => (m.cells["clip-hidden"].after = null),
+    (m) => m.solutionNames.push({ name: "expected", kind: "value" }),
+    (m) => (m.notebook = "other.ipynb"),
+    (m) => (m.manifestHmac = "not hex at all, but 64 characters long................................".slice(0, 64)),
+  ];
+  for (const edit of edits) {
+    const copy: ReleaseManifest = JSON.parse(JSON.stringify(manifest));
+    edit(copy);
+    assert.throws(() => verifyInstructor(copy, instructor(), key, "nb.ipynb"), /the release manifest was edited after `npm run assign` wrote it \(its exercises, points, test cells or names\)/, edit.toString());
+  }
+  const moved = { ...manifest, instructorNotebook: "/elsewhere/nb.ipynb", created: "2030-01-01T00:00:00.000Z" };
+  assert.equal(verifyInstructor(moved, instructor(), key, "nb.ipynb").length, 5); // where the notebook lives is --instructor's business
+});
+
 test("a misspelled marker is refused, naming the notebook, cell and line, in marked and unmarked cells", () => {
   const typo = edited((nb) => setSource(nb, "clip-hidden", sourceOf(nb.cells.find((c) => c.id === "clip-hidden")!).replace("// BEGIN HIDDEN TESTS", "// BEGN HIDDEN TESTS")));
   assert.throws(() => release(typo), /truncate-and-clip\.ipynb, cell 9, line 2: "\/\/ BEGN HIDDEN TESTS" looks like the marker "BEGIN HIDDEN TESTS"/);
+  // The same typo at both ends, with words after it, left no region at all: released verbatim, no error.
+  const typoWithWords = edited((nb) => setSource(nb, "truncate-tests", sourceOf(nb.cells.find((c) => c.id === "truncate-tests")!).replace("// BEGIN HIDDEN TESTS", "// BEGIN HIDDN TESTS -- the edge cases").replace("// END HIDDEN TESTS", "// END HIDDN TESTS -- the edge cases")));
+  assert.throws(() => release(typoWithWords), /truncate-and-clip\.ipynb, cell 5, line 3: "\/\/ BEGIN HIDDN TESTS -- the edge cases" looks like the marker "BEGIN HIDDEN TESTS"/);
   const inStory = edited((nb) => setSource(nb, "done", 'console.log("end of notebook");\n// END SOLUTON'));
   assert.throws(() => release(inStory), /cell 10, line 2: .* looks like the marker "END SOLUTION"/);
+  // Regions are removed only from code cells: one in a markdown cell went out as it was, no error.
+  const inMarkdown = edited((nb) => setSource(nb, "truncate-md", "## Exercise 1\n\n<!-- BEGIN SOLUTION -->\nInstructor note: `sequence.slice(0, maxLength)`; the hidden test tries `truncatePost([7, 8, 9], 0)`.\n<!-- END SOLUTION -->"));
+  assert.throws(() => release(inMarkdown), /truncate-and-clip\.ipynb, cell 3: this markdown cell has solution or hidden-test markers, but regions are removed only from marked code cells/);
+  const typoInMarkdown = edited((nb) => setSource(nb, "truncate-md", "## Exercise 1\n\n<!-- BEGN HIDDEN TESTS -->"));
+  assert.throws(() => release(typoInMarkdown), /cell 3, line 3: .* looks like the marker "BEGIN HIDDEN TESTS"/);
   const unmarked = edited((nb) => (nb.cells.find((c) => c.id === "clip-solution")!.metadata = {}));
   assert.throws(() => release(unmarked), /cell 7: has solution or hidden-test markers but no seqlab or nbgrader metadata/);
   const noSpace = edited((nb) => setSource(nb, "clip-tests", 'import * as assert from "assert";\n//BEGIN HIDDEN TESTS\nassert.ok(clip([1], 1));\n//END HIDDEN TESTS'));
@@ -85,6 +117,16 @@ test("a test cell that uses a name the grader cannot give it is refused when rel
     setSource(nb, "clip-tests", 'import * as assert from "assert";\nassert.equal(new Clipper().limit, 1);');
   });
   assert.throws(() => release(usesClass), /uses the class `Clipper` from a solution cell/);
+  // A helper declared inside the solution region: students never see its name, so neither does the manifest, and no test may rely on it.
+  const regionHelper = (nb: Notebook) => setSource(nb, "clip-solution", "function clip(values: number[], limit: number): number[] {\n  return values.map((value) => clampOneSecretly(value, limit));\n}\n// BEGIN SOLUTION\nfunction clampOneSecretly(value: number, limit: number): number {\n  return Math.max(-limit, Math.min(limit, value));\n}\n// END SOLUTION");
+  const { manifest } = release(edited(regionHelper));
+  assert.deepEqual(manifest.solutionNames.map((n) => n.name), ["truncatePost", "clip"]);
+  assert.ok(!JSON.stringify(manifest).includes("clampOneSecretly"));
+  const testsHelper = edited((nb) => {
+    regionHelper(nb);
+    setSource(nb, "clip-tests", 'import * as assert from "assert";\nassert.equal(clampOneSecretly(5, 1), 1);');
+  });
+  assert.throws(() => release(testsHelper), /cell 8 \(visible-tests of "clip"\) uses `clampOneSecretly`, which neither the cell imports nor a solution cell declares/);
 });
 
 test("nbgrader's own metadata releases unchanged: test cells are exercises worth their points, locked cells stay", () => {
@@ -109,6 +151,8 @@ test("the release key: read from the file or SEQLAB_RELEASE_KEY; a missing or ma
   process.env.SEQLAB_RELEASE_KEY = "abc";
   try {
     assert.throws(() => readReleaseKey("/nonexistent/x.release.key"), /in SEQLAB_RELEASE_KEY is not 64 hex digits/);
+    // A key file named on the command line wins over the environment (another release's key, say).
+    assert.equal(readReleaseKey(fixture.released.keyPath, true), key);
   } finally {
     delete process.env.SEQLAB_RELEASE_KEY;
   }

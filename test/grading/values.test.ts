@@ -40,6 +40,19 @@ test("decoding builds only plain data: a __proto__ key stays an own property and
   assert.equal(decoded.x, 1);
 });
 
+test("special numbers are only the four; elements of typed arrays and tensors are only numbers (and strings), never nested values", () => {
+  // Looked up with `in`, "toString", "constructor" and "__proto__" decoded to a function, Object and Object.prototype.
+  for (const name of ["toString", "constructor", "__proto__", "valueOf"]) assert.throws(() => decode({ $n: name }), UnreadableValue, name);
+  // A zero-size tensor of shape [4e8, 0] inside a typed array or tensor was built as 400 million nested arrays.
+  const bomb = { $t: [[400_000_000, 0], "float32", []] };
+  assert.throws(() => decode({ $a: ["Float32Array", [bomb]] }), /malformed value from the sandbox \(typed array element\)/);
+  assert.throws(() => decode({ $t: [[1], "float32", [bomb]] }), /malformed value from the sandbox \(tensor values\)/);
+  assert.throws(() => decode(bomb), /malformed value from the sandbox \(tensor of shape \[400000000, 0\]\)/);
+  assert.deepEqual((decode(bomb, { tensor: (values, shape) => ({ values, shape }) }) as { shape: number[] }).shape, [400_000_000, 0]);
+  assert.deepStrictEqual(decode({ $a: ["Float64Array", [1, { $n: "NaN" }, { $n: "-0" }]] }), new Float64Array([1, NaN, -0]));
+  assert.deepStrictEqual(decode({ $t: [[2], "string", ["a", "b"]] }), ["a", "b"]);
+});
+
 test("malformed data from the sandbox is refused, not guessed at", () => {
   for (const bad of ['{"$t": [[2], "float32", [1]]}', '{"$n": "1e999"}', '{"$x": 1}', '{"$o": 1}', '{"a": 1, "b": 2}', '{"$b": "1; drop"}']) {
     assert.throws(() => decode(JSON.parse(bad)), UnreadableValue, bad);

@@ -15,10 +15,12 @@ import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { MessageChannel, Worker } from "worker_threads";
-import type { Cell, Output } from "../notebook";
+import { readNotebook, type Cell, type Notebook, type Output } from "../notebook";
 import type { SolutionName } from "./names";
-import { LineSplitter, type Reply, type RequestBody } from "./protocol";
-import { SandboxCgroup, sandboxCommand, sandboxEnvironment, type Limits, type SandboxPlan } from "./sandbox";
+import type { MarkedCell, ReleaseManifest } from "./release";
+import { buildGradedNotebook } from "./submission";
+import { isWellFormedReply, LineSplitter, type Reply, type RequestBody } from "./protocol";
+import { SANDBOX_LAUNCH_PATH, SandboxCgroup, sandboxCommand, sandboxEnvironment, type Limits, type SandboxPlan } from "./sandbox";
 import type { CallAnswer, FailureKind, WorkerTest, WorkerVerdict } from "./testWorker";
 import type { Tagged } from "./values";
 
@@ -64,6 +66,41 @@ export interface HarnessJob {
   limits: Limits;
 }
 
+/**
+ * What `grade` hands a harness process: the submission's file, not its contents, so that
+ * reading and parsing an untrusted notebook (however large or odd) can cost only this process.
+ */
+export interface SubmissionJob {
+  student: string;
+  runId: string;
+  file: string;
+  release: ReleaseManifest;
+  instructorCells: MarkedCell[];
+  plan: SandboxPlan;
+  limits: Limits;
+}
+
+export type SubmissionResult =
+  | { invalid: string }
+  | (HarnessResult & { notes: string[]; solutionPositions: Record<string, number> });
+
+/** Submissions with more cells than this are refused as invalid (no course notebook has 100). */
+export const MAX_CELLS = 5000;
+
+/** Reads, checks and grades one submission file (see SubmissionJob). */
+export async function gradeSubmissionFile(job: SubmissionJob): Promise<SubmissionResult> {
+  let notebook: Notebook;
+  try {
+    notebook = readNotebook(job.file);
+  } catch (error) {
+    return { invalid: (error as Error).message };
+  }
+  if (notebook.cells.length > MAX_CELLS) return { invalid: `the notebook has ${notebook.cells.length} cells; more than ${MAX_CELLS} are refused` };
+  const graded = buildGradedNotebook(notebook, job.release, job.instructorCells);
+  const result = await gradeJob({ student: job.student, runId: job.runId, sequence: graded.sequence, solutionNames: job.release.solutionNames, plan: job.plan, limits: job.limits });
+  return { ...result, notes: graded.notes, solutionPositions: graded.solutionPositions };
+}
+
 export interface TestOutcome {
   cellId: string;
   exercise: string;
@@ -78,6 +115,11 @@ export interface StudentCellOutcome {
   position: number;
   status: "ok" | "error" | "stopped" | "not-run";
   reason?: StopReason;
+  /**
+   * The cell comes after a hidden test: it may know the hidden inputs, so whether and where it
+   * was stopped could spell them out; reports say only that some cell after the hidden tests was.
+   */
+  afterHidden?: true;
 }
 
 export interface HarnessResult {
@@ -132,6 +174,9 @@ function usage(pids: number[]): { rss: number; tasks: number } {
   return { rss, tasks };
 }
 
+/** Sandboxes not yet ended, so an orphaned harness can take them down with it (see the end of this file). */
+const liveSandboxes = new Set<Sandbox>();
+
 /** One sandbox with the agent in it, and the requests to it. */
 class Sandbox {
   stopped: StopReason | null = null;
@@ -161,7 +206,8 @@ class Sandbox {
     this.child = spawn(command, args, {
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       cwd: this.scratch ?? "/",
-      env: plan.kind === "none" ? { ...sandboxEnvironment(plan, limits), HOME: this.scratch!, PATH: process.env.PATH ?? "/usr/bin:/bin" } : { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      // bwrap's own environment shows in the sandbox's /proc/1/environ: a fixed one, not the grader's.
+      env: plan.kind === "none" ? { ...sandboxEnvironment(plan, limits), HOME: this.scratch!, PATH: process.env.PATH ?? "/usr/bin:/bin" } : { PATH: SANDBOX_LAUNCH_PATH },
       detached: plan.kind === "none", // its own process group, killed as a whole
     });
     this.child.stdin!.on("error", () => {}); // writing to a dead sandbox: its exit is handled below
@@ -183,8 +229,10 @@ class Sandbox {
       count(chunk);
       if (!this.stopped) splitter.push(chunk);
     });
+    liveSandboxes.add(this);
     this.exited = new Promise((resolve) =>
       this.child.on("close", (code, signal) => {
+        liveSandboxes.delete(this);
         if (this.watchdog) clearInterval(this.watchdog);
         if (!this.stopped) {
           this.stopped = this.cgroup?.memoryKilled() ? "memory" : "exited";
@@ -208,14 +256,14 @@ class Sandbox {
   }
 
   private onReply(line: string): void {
-    let reply: Reply;
+    let reply: unknown;
     try {
       reply = JSON.parse(line);
     } catch {
       return this.kill("protocol");
     }
-    // Only the answer to the one request we wait for is taken; anything else is interference.
-    if (!this.pending || reply?.id !== this.pending.id || reply.op !== this.pending.op) return this.kill("protocol");
+    // Only a well-formed answer to the one request we wait for is taken; anything else is interference.
+    if (!this.pending || !isWellFormedReply(reply, this.pending.op, this.pending.id)) return this.kill("protocol");
     this.settle(reply);
   }
 
@@ -245,6 +293,13 @@ class Sandbox {
       const timer = setTimeout(() => this.kill(onTimeout), Math.max(1, timeoutMs));
       this.pending = { id, op, resolve, timer };
     });
+  }
+
+  /** Kills the sandbox and removes its cgroups now, synchronously (the harness is about to exit). */
+  abandon(): void {
+    this.kill("exited");
+    this.cgroup?.destroy();
+    if (this.scratch) fs.rmSync(this.scratch, { recursive: true, force: true });
   }
 
   /** Stops the sandbox and everything it started. */
@@ -317,7 +372,12 @@ class TestRunner {
         } else if (reply.op === "exec" || reply.op === "ready") answer = { ok: false, kind: "stopped" };
         else answer = reply.ok ? { ok: true, value: reply.value } : { ok: false, kind: reply.kind, error: reply.error };
         if (done) return;
-        this.channel!.port1.postMessage(answer);
+        try {
+          this.channel!.port1.postMessage(answer);
+        } catch {
+          // A value the structured clone cannot copy (nested deeper than its stack): not data a test can check.
+          this.channel!.port1.postMessage({ ok: false, kind: "unreadable" } satisfies CallAnswer);
+        }
         const view = new Int32Array(this.shared);
         Atomics.store(view, 0, 1);
         Atomics.notify(view, 0);
@@ -335,6 +395,29 @@ class TestRunner {
 }
 
 const errorOutput = (ename: string, evalue: string): Output => ({ output_type: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] });
+
+/**
+ * An output from the sandbox as the executed notebook will hold it: the sandbox's to forge, so one
+ * that cannot be written back (nested deeper than JSON.stringify goes) becomes a note instead of
+ * failing the whole result.
+ */
+function storable(output: Output): Output {
+  try {
+    JSON.stringify(output);
+    return output;
+  } catch {
+    return { output_type: "stream", name: "stderr", text: "[grader] an output that could not be stored was dropped\n" };
+  }
+}
+
+/** A cell's error from the sandbox, as text fields only (never its other fields or nested values). */
+function errorOutputFrom(error: unknown): Output & { ename: string; evalue: string } {
+  const info = error as { ename?: unknown; evalue?: unknown; traceback?: unknown };
+  const ename = typeof info.ename === "string" ? info.ename : "Error";
+  const evalue = typeof info.evalue === "string" ? info.evalue : "";
+  const traceback = Array.isArray(info.traceback) ? info.traceback.filter((line): line is string => typeof line === "string").slice(0, 200) : [];
+  return { output_type: "error", ename, evalue, traceback };
+}
 
 /** Grades one submission (see the file comment). */
 export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
@@ -358,6 +441,13 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
   let starts = 0;
   let lastStop: StopReason = "start-failed";
   const stopReason = (reason: StopReason): StopReason => (reason === "cell-timeout" && timeLeft() <= 0 ? "time-limit" : reason);
+  const firstHidden = sequence.findIndex((item) => item.kind === "test" && item.hidden);
+  const outcome = (index: number, status: StudentCellOutcome["status"], reason?: StopReason): StudentCellOutcome => ({
+    position: (sequence[index] as GradedStudentCell).position,
+    status,
+    ...(reason ? { reason } : {}),
+    ...(firstHidden !== -1 && index > firstHidden ? { afterHidden: true as const } : {}),
+  });
 
   /** A running sandbox with every student cell before `upTo` run in it (a fresh one when needed), or why there is none. */
   async function liveSandbox(upTo: number): Promise<Sandbox | StopReason> {
@@ -389,7 +479,7 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
         if (isFatal(reply)) {
           lastStop = stopReason(reply.fatal);
           skipped.add(j);
-          cells[j] = { position: item.position, status: "stopped", reason: lastStop };
+          cells[j] = outcome(j, "stopped", lastStop);
           replayed = false;
         }
       }
@@ -403,25 +493,26 @@ export async function gradeJob(job: HarnessJob): Promise<HarnessResult> {
     const live = await liveSandbox(i);
     if (item.kind === "student") {
       if (typeof live === "string") {
-        cells[i] = { position: item.position, status: "not-run", reason: live };
+        cells[i] = outcome(i, "not-run", live);
         continue;
       }
       const reply = await live.request({ op: "exec", code: sourceText(item.cell), count: i + 1 }, cellTime());
       if (isFatal(reply)) {
         const reason = stopReason(reply.fatal);
         skipped.add(i);
-        cells[i] = { position: item.position, status: "stopped", reason };
+        cells[i] = outcome(i, "stopped", reason);
         executed[i].outputs = [errorOutput("StoppedByGrader", `this cell ${STOP_REASONS[reason]}; it was stopped and skipped`)];
         log(`[grader] student cell ${item.position} ${STOP_REASONS[reason]}`);
         continue;
       }
       if (reply.op !== "exec") continue;
-      executed[i].outputs = reply.outputs.slice(0, 500);
+      executed[i].outputs = reply.outputs.slice(0, 500).map(storable);
       executed[i].execution_count = i + 1;
-      cells[i] = { position: item.position, status: reply.ok ? "ok" : "error" };
+      cells[i] = outcome(i, reply.ok ? "ok" : "error");
       if (!reply.ok && reply.error) {
-        executed[i].outputs!.push({ output_type: "error", ...reply.error });
-        log(`[grader] student cell ${item.position} raised ${String(reply.error.ename).slice(0, 100)}: ${String(reply.error.evalue).split("\n")[0].slice(0, 500)}`);
+        const error = errorOutputFrom(reply.error);
+        executed[i].outputs!.push(error);
+        log(`[grader] student cell ${item.position} raised ${error.ename.slice(0, 100)}: ${error.evalue.split("\n")[0].slice(0, 500)}`);
       }
       continue;
     }
@@ -452,11 +543,19 @@ const sourceText = (cell: Cell) => (Array.isArray(cell.source) ? cell.source.joi
 
 // As a process: the job on stdin, the result on file descriptor 3.
 if (require.main === module) {
+  // When the grader is gone (killed), no one will read the result: stop at once, and the sandbox
+  // with us (bwrap --die-with-parent), rather than run on to --time-limit as an orphan.
+  const grader = process.ppid;
+  setInterval(() => {
+    if (process.ppid === grader) return;
+    for (const sandbox of liveSandboxes) sandbox.abandon();
+    process.exit(1);
+  }, 500).unref();
   let input = "";
   process.stdin.setEncoding("utf8");
   process.stdin.on("data", (chunk: string) => (input += chunk));
   process.stdin.on("end", async () => {
-    const result = await gradeJob(JSON.parse(input) as HarnessJob);
+    const result = await gradeSubmissionFile(JSON.parse(input) as SubmissionJob);
     fs.createWriteStream("", { fd: 3 }).end(JSON.stringify(result), () => process.exit(0));
   });
 }

@@ -36,17 +36,35 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+/** The letters of the line from each word on (a word starts with a letter after a non-letter). */
+function lettersFromEachWord(line: string): string[] {
+  const upper = line.toUpperCase();
+  const out: string[] = [];
+  for (let i = 0; i < upper.length; i++) {
+    if (/[A-Z]/.test(upper[i]) && (i === 0 || !/[A-Z]/.test(upper[i - 1]))) out.push(upper.slice(i).replace(/[^A-Z]/g, ""));
+  }
+  return out;
+}
+
 /**
  * The marker this line was probably meant to be, when it is not one: its letters alone are
- * within two edits of a marker's letters (typos, doubled spaces, underscores, missing spaces).
+ * within two edits of a marker's letters (typos, doubled spaces, underscores, missing spaces), or
+ * the letters from one of its words on, a word with the marker's first letter, begin that way,
+ * whatever follows (`// BEGIN HIDDN TESTS: edge cases`, `x = 1; // END SOLUTON (reference)`).
  */
 export function nearMissOf(line: string): MarkerKind | null {
   if (markerOf(line) !== null) return null;
   const letters = line.toUpperCase().replace(/[^A-Z]/g, "");
+  const words = lettersFromEachWord(line);
   for (const kind of KINDS) {
     const target = MARKER_TEXT[kind].replace(/ /g, "");
-    if (letters.length > target.length + 6) continue;
-    if (letters.includes(target) || editDistance(letters, target) <= 2) return kind;
+    if (letters.length <= target.length + 6 && (letters.includes(target) || editDistance(letters, target) <= 2)) return kind;
+    for (const from of words) {
+      if (from[0] !== target[0]) continue; // "and hidden tests", "no solution": prose, not a marker's first word
+      for (let length = target.length - 2; length <= Math.min(from.length, target.length + 2); length++) {
+        if (editDistance(from.slice(0, length), target) <= 2) return kind;
+      }
+    }
   }
   return null;
 }

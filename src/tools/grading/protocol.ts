@@ -30,6 +30,35 @@ export type Reply =
   | { op: "call" | "get"; id: number; ok: true; value: Tagged }
   | { op: "call" | "get"; id: number; ok: false; kind: "threw" | "missing" | "unreadable" | "timed-out"; error?: { name: string; message: string } };
 
+/** The kinds of failure a call or get may reply with. */
+export const CALL_FAILURES = ["threw", "missing", "unreadable", "timed-out"] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Whether `value` (a parsed line from the sandbox) is a well-formed reply to the request `op`/`id`:
+ * the right fields with the right types, and a failure kind from CALL_FAILURES. Anything else is
+ * interference, and nothing of it may travel further (a free-form kind would reach the reports).
+ */
+export function isWellFormedReply(value: unknown, op: string, id: number): value is Reply {
+  if (!isObject(value) || value.op !== op || value.id !== id) return false;
+  switch (op) {
+    case "ready":
+      return true;
+    case "exec":
+      return typeof value.ok === "boolean" && Array.isArray(value.outputs) && value.outputs.every(isObject) && (value.error === undefined || isObject(value.error));
+    case "call":
+    case "get": {
+      if (value.ok === true) return "value" in value;
+      const error = value.error;
+      const errorOk = error === undefined || (isObject(error) && typeof error.name === "string" && typeof error.message === "string");
+      return value.ok === false && (CALL_FAILURES as readonly unknown[]).includes(value.kind) && errorOk;
+    }
+    default:
+      return false;
+  }
+}
+
 /** Splits a byte stream into lines; a line longer than `maxLineBytes` is reported, not buffered. */
 export class LineSplitter {
   private pending: Buffer[] = [];

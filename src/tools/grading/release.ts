@@ -10,8 +10,9 @@
  *
  * The manifest holds, per marked cell, the sha256 of the text students receive (to spot an
  * edited test cell) and an HMAC-SHA256 of the instructor's full cell under a random key kept
- * beside it in `<name>.release.key`. Keyed, the manifest alone confirms no guess about hidden
- * text, and grading refuses an instructor notebook edited since the release.
+ * beside it in `<name>.release.key`, and an HMAC of the manifest itself. Keyed, the manifest
+ * alone confirms no guess about hidden text, and grading refuses an instructor notebook edited
+ * since the release, and a manifest edited by hand.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "crypto";
 import * as fs from "fs";
@@ -21,7 +22,7 @@ import { hasRegion, parseRegions, regionLines, replaceRegions, withoutMarkerLine
 import { isTestRole, markingOf, type Marking, type Role } from "./marking";
 import { topLevelDeclarations, unresolvedNames, type SolutionName } from "./names";
 
-export const RELEASE_FORMAT = "seqlab-release/2";
+export const RELEASE_FORMAT = "seqlab-release/3";
 
 export interface ReleasedCell {
   exercise: string;
@@ -56,6 +57,11 @@ export interface ReleaseManifest {
   solutionNames: SolutionName[];
   /** HMAC of every marked cell together, so a cell marked after the release is noticed too. */
   instructorHmac: string;
+  /**
+   * HMAC of everything grading reads here (all but instructorNotebook, created and this), so a
+   * manifest edited by hand (points, an exercise's test cells, roles, names) is refused.
+   */
+  manifestHmac: string;
 }
 
 export const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
@@ -68,9 +74,12 @@ export const manifestPathFor = (outDir: string, notebook: string) => path.join(o
 /** A new release key (32 random bytes, hex). */
 export const newReleaseKey = () => randomBytes(32).toString("hex");
 
-/** Reads a release key: $SEQLAB_RELEASE_KEY when set, else the file; throws with the fix. */
-export function readReleaseKey(file: string): string {
-  const fromEnvironment = process.env.SEQLAB_RELEASE_KEY;
+/**
+ * Reads a release key: the file when it was named explicitly (--key), else $SEQLAB_RELEASE_KEY
+ * when set, else the file beside the manifest; throws with the fix.
+ */
+export function readReleaseKey(file: string, named = false): string {
+  const fromEnvironment = named ? undefined : process.env.SEQLAB_RELEASE_KEY;
   const key = (fromEnvironment ?? (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "")).trim();
   if (!key) {
     throw new Error(`the release key ${file} is missing. \`npm run assign\` writes it beside the manifest; copy it along with the manifest (it is instructor-only), pass --key FILE, or set SEQLAB_RELEASE_KEY`);
@@ -83,7 +92,25 @@ function cellHmac(key: string, id: string, marking: Marking, source: string): st
   return createHmac("sha256", Buffer.from(key, "hex")).update(JSON.stringify([id, marking.role, marking.exercise, marking.points ?? null, source])).digest("hex");
 }
 
-const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a, "hex"), Buffer.from(b, "hex"));
+const sameHex = (a: string, b: unknown) => {
+  if (typeof b !== "string" || a.length !== b.length) return false;
+  const [x, y] = [Buffer.from(a, "hex"), Buffer.from(b, "hex")];
+  return x.length === y.length && timingSafeEqual(x, y); // b may be anything: not hex decodes shorter
+};
+
+/** JSON with object keys sorted, so the manifest's HMAC does not depend on key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+function manifestHmac(key: string, manifest: ReleaseManifest): string {
+  const { instructorNotebook: _where, created: _when, manifestHmac: _itself, ...signed } = manifest;
+  return createHmac("sha256", Buffer.from(key, "hex")).update(canonicalJson(signed)).digest("hex");
+}
 
 export interface MarkedCell {
   id: string;
@@ -101,8 +128,13 @@ export function markedCells(notebook: Notebook, name: string): MarkedCell[] {
     const where = `${name}, cell ${index + 1}`;
     const marking = markingOf(cell, where);
     const source = sourceOf(cell);
-    if (cell.cell_type !== "code") return;
-    const lines = parseRegions(source, where); // near-miss markers are refused in every code cell
+    const lines = parseRegions(source, where); // near-miss markers are refused in every cell
+    if (cell.cell_type !== "code") {
+      if (lines.some((line) => line.marker !== null)) {
+        throw new Error(`${where}: this ${cell.cell_type} cell has solution or hidden-test markers, but regions are removed only from marked code cells, so it would be released as it is; move the text into a marked code cell, or delete it`);
+      }
+      return;
+    }
     if (!marking) {
       if (lines.some((line) => line.marker !== null)) throw new Error(`${where}: has solution or hidden-test markers but no seqlab or nbgrader metadata, so they would be released as they are`);
       return;
@@ -248,11 +280,15 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
     if (Number.isNaN(exercise.points)) throw new Error(`${name}: exercise "${exercise.id}" has no points (set seqlab.points on its solution cell)`);
     entries.push(exercise);
   }
-  const solutionNames = [...new Map(marked.filter((c) => c.marking.role === "solution").flatMap((c) => topLevelDeclarations(gradedText(c))).map((n) => [n.name, n])).values()];
+  // What students can be asked for: names their version of a solution cell declares too (a helper
+  // declared inside a solution region is the instructor's; its name is solution text, not for the manifest).
+  const solutionCells = marked.filter((c) => c.marking.role === "solution");
+  const releasedNames = new Set(solutionCells.flatMap((c) => topLevelDeclarations(releasedText(c) ?? "").map((n) => n.name)));
+  const solutionNames = [...new Map(solutionCells.flatMap((c) => topLevelDeclarations(gradedText(c))).filter((n) => releasedNames.has(n.name)).map((n) => [n.name, n])).values()];
   checkTestCellNames(marked, solutionNames, repoRoot, name);
   const student: Notebook = { ...instructor, cells: studentCells };
   checkNoLeak(student, origins, marked, releasedSources, name);
-  const manifest: ReleaseManifest = {
+  const manifest: Omit<ReleaseManifest, "manifestHmac"> & { manifestHmac?: string } = {
     format: RELEASE_FORMAT,
     notebook: name,
     instructorNotebook: relative.startsWith("..") || path.isAbsolute(relative) ? instructorPath : relative,
@@ -263,7 +299,8 @@ export function makeRelease(instructor: Notebook, instructorPath: string, repoRo
     solutionNames,
     instructorHmac: wholeHmac(key, cells),
   };
-  return { student, manifest };
+  manifest.manifestHmac = manifestHmac(key, manifest as ReleaseManifest);
+  return { student, manifest: manifest as ReleaseManifest };
 }
 
 const wholeHmac = (key: string, cells: Record<string, ReleasedCell>) =>
@@ -302,5 +339,8 @@ export function verifyInstructor(manifest: ReleaseManifest, instructor: Notebook
     }
   }
   if (!sameHex(wholeHmac(key, manifest.cells), manifest.instructorHmac)) throw new Error(`the release manifest's cells were edited after \`npm run assign\` wrote it, or the key is not this release's`);
+  if (!sameHex(manifestHmac(key, manifest), manifest.manifestHmac)) {
+    throw new Error(`the release manifest was edited after \`npm run assign\` wrote it (its exercises, points, test cells or names), or the key is not this release's; release again rather than editing it`);
+  }
   return marked;
 }

@@ -83,14 +83,22 @@ export function scoreReport(report: StudentReport, release: ReleaseManifest, res
       const outcome = result.tests.find((t) => t.cellId === cellId);
       const label = `${release.cells[cellId].role === "hidden-tests" ? "hidden" : "visible"} test cell ${n + 1}`;
       if (!outcome) return { test: label, passed: false, kind: "not-run" };
-      return { test: label, passed: outcome.passed === true, ...(outcome.passed ? {} : { kind: outcome.kind ?? "not-run", reason: outcome.reason }) };
+      if (outcome.passed === true) return { test: label, passed: true };
+      // Only the fixed verdicts and stop reasons are ever written (never a word from elsewhere).
+      const kind: Verdict = Object.prototype.hasOwnProperty.call(VERDICTS, outcome.kind ?? "not-run") ? (outcome.kind ?? "not-run") : "wrong-value";
+      const reason = outcome.reason !== undefined && Object.prototype.hasOwnProperty.call(STOP_REASONS, outcome.reason) ? outcome.reason : undefined;
+      return { test: label, passed: false, kind, reason };
     });
     exercise.messages = exercise.tests.filter((t) => !t.passed).map(describe);
     exercise.earned = exercise.tests.length > 0 && exercise.tests.every((t) => t.passed) ? exercise.points : 0;
   }
+  const note = (text: string) => report.notes.includes(text) || report.notes.push(text);
   for (const cell of result.cells) {
-    if (cell.status === "stopped") report.notes.push(`Cell ${cell.position} ${STOP_REASONS[cell.reason ?? "exited"]}; it was stopped and skipped, and the rest was graded.`);
-    if (cell.status === "not-run") report.notes.push(`Cell ${cell.position} was not run: the sandbox ${STOP_REASONS[cell.reason ?? "start-failed"]}.`);
+    // After a hidden test a cell may know the hidden inputs: where it stopped (one of thousands of
+    // cells, say) would spell them out, so only that some cell there stopped, and why, is said.
+    const which = cell.afterHidden ? "A cell after the hidden tests" : `Cell ${cell.position}`;
+    if (cell.status === "stopped") note(`${which} ${STOP_REASONS[cell.reason ?? "exited"]}; it was stopped and skipped, and the rest was graded.`);
+    if (cell.status === "not-run") note(`${cell.afterHidden ? "Cells after the hidden tests were" : `Cell ${cell.position} was`} not run: the sandbox ${STOP_REASONS[cell.reason ?? "start-failed"]}.`);
   }
   const solutionErrors = new Set(result.cells.filter((c) => c.status === "error").map((c) => c.position));
   for (const [id, cell] of Object.entries(release.cells)) {

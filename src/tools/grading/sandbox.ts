@@ -4,8 +4,8 @@
  *
  * Inside: an unprivileged user (nobody, uid 65534; outside too when the grader is root and
  * nobody can read what the sandbox needs), no network (its own empty network namespace), its
- * own PID namespace (every process it starts dies with it), a private size-capped /tmp and work
- * folder, an empty environment but for PATH, HOME, TMPDIR, LANG and NODE_OPTIONS, and read-only
+ * own PID namespace (every process it starts dies with it), a private size-capped /tmp, /dev/shm
+ * and work folder (everything else read-only), an empty environment but for PATH, HOME, TMPDIR, LANG and NODE_OPTIONS, and read-only
  * views of only what running a notebook needs: the system's /usr, Node.js, and the repository's
  * node_modules, dist, datasets and package.json. Instructor notebooks, release manifests, keys,
  * other submissions and the grader's output folder are not there to read.
@@ -20,7 +20,7 @@ export interface Limits {
   memoryMb: number;
   /** Tasks (processes and threads) the sandbox may run at once. */
   processes: number;
-  /** Size of each writable place: /tmp and the work folder. */
+  /** Size of each writable place: /tmp, /dev/shm and the work folder. */
   tmpMb: number;
   /** Bytes the sandbox may send back in all, printing included. */
   outputMb: number;
@@ -62,6 +62,9 @@ export interface SandboxRefusal {
 }
 
 const NOBODY = { uid: 65534, gid: 65534 };
+
+/** PATH for starting the sandbox (sh, setpriv, bwrap): fixed, so nothing of the grader's environment shows inside. */
+export const SANDBOX_LAUNCH_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 function findOnPath(name: string): string | null {
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
@@ -122,11 +125,17 @@ export function bwrapArguments(plan: SandboxPlan, limits: Limits): string[] {
     if (stat.isSymbolicLink()) args.push("--symlink", fs.readlinkSync(at), at);
     else if (stat.isDirectory()) args.push("--ro-bind", at, at);
   }
-  for (const bind of plan.binds) args.push("--ro-bind", bind.source, bind.dest);
   const bytes = (mb: number) => String(Math.round(mb * 1024 * 1024));
   args.push("--proc", "/proc", "--dev", "/dev");
+  args.push("--size", bytes(limits.tmpMb), "--tmpfs", "/dev/shm");
   args.push("--size", bytes(limits.tmpMb), "--tmpfs", "/tmp");
+  // Mounts apply in order: the binds come after the empty /tmp, or one under /tmp (Node.js
+  // unpacked by mktemp, a repository cloned there) would be hidden by it.
+  for (const bind of plan.binds) args.push("--ro-bind", bind.source, bind.dest);
   args.push("--size", bytes(limits.tmpMb), "--tmpfs", plan.workDir);
+  // bwrap builds / and /dev as tmpfs without a size, writable by the sandbox's user: without
+  // these, a submission could fill half the machine's memory there (unseen by the watchdog).
+  args.push("--remount-ro", "/dev", "--remount-ro", "/");
   args.push("--chdir", plan.workDir);
   args.push("--clearenv");
   for (const [name, value] of Object.entries(sandboxEnvironment(plan, limits))) args.push("--setenv", name, value);
@@ -321,7 +330,7 @@ export function describeLimits(plan: SandboxPlan, limits: Limits): Record<string
     network: plan.kind === "bubblewrap" ? "none (own network namespace)" : "the grader's",
     processes: plan.kind === "bubblewrap" ? `own PID namespace (all die with the sandbox); at most ${limits.processes} tasks by ${cgroup ?? "a watchdog polling every 100 ms"}` : `at most ${limits.processes} tasks by a watchdog polling every 100 ms`,
     memory: `${limits.memoryMb} MB for all processes, native memory included, by ${cgroup ?? "a watchdog polling every 100 ms (not enforced by the kernel)"}; JS heap limit ${limits.memoryMb} MB`,
-    files: plan.kind === "bubblewrap" ? `read-only: /usr, Node.js, the repository's ${plan.binds.filter((b) => b.source.startsWith(plan.repoRoot)).map((b) => path.relative(plan.repoRoot, b.source)).join(", ")}; writable: /tmp and the work folder, ${limits.tmpMb} MB each` : "everything the grader's user can read and write",
+    files: plan.kind === "bubblewrap" ? `read-only: /usr, Node.js, the repository's ${plan.binds.filter((b) => b.source.startsWith(plan.repoRoot)).map((b) => path.relative(plan.repoRoot, b.source)).join(", ")}; writable: /tmp, /dev/shm and the work folder, ${limits.tmpMb} MB each` : "everything the grader's user can read and write",
     time: `${limits.cellSeconds} s per cell, ${limits.timeLimitSeconds} s per submission`,
     output: `${limits.outputMb} MB per submission`,
     environment: plan.kind === "bubblewrap" ? `only ${Object.keys(sandboxEnvironment(plan, limits)).join(", ")}` : "the grader's",

@@ -36,7 +36,8 @@ export function buildGradedNotebook(submission: Notebook, manifest: ReleaseManif
         return; // the instructor's test cell goes back in below
       }
       if (edited) notes.push(`The read-only cell ${id} was edited; the original was used.`);
-      own.push({ id, item: { kind: "student", position: index + 1, cell: { ...original, source: instructorCell.source } } });
+      // The instructor's cell (a locked cell is always a code cell), none of the submission's fields.
+      own.push({ id, item: { kind: "student", position: index + 1, cell: { cell_type: "code", id, metadata: {}, source: instructorCell.source } } });
       return;
     }
     if (release?.role === "solution" && !present.has(id!)) {
@@ -46,10 +47,15 @@ export function buildGradedNotebook(submission: Notebook, manifest: ReleaseManif
     const cell: Cell = { cell_type: original.cell_type, id: original.id, metadata: {}, source: sourceOf(original) };
     own.push({ id, item: { kind: "student", position: index + 1, cell } });
   });
-  for (const [id, release] of Object.entries(manifest.cells)) {
-    if (present.has(id)) continue;
-    if (release.role === "solution") notes.push(`The solution cell of "${release.exercise}" (${id}) is missing from the submission.`);
-    else if (release.role === "locked") notes.push(`The read-only cell ${id} is missing from the submission; it was not run.`);
+  if (!submission.cells.some((cell) => typeof cell.id === "string")) {
+    // nbformat 4.4 (no ids): nothing can be matched to the release, so say that once.
+    notes.push("The submission's cells have no ids (saved as nbformat 4.4?), so none could be matched to the assignment: every cell ran as the student's, and the tests ran at the end.");
+  } else {
+    for (const [id, release] of Object.entries(manifest.cells)) {
+      if (present.has(id)) continue;
+      if (release.role === "solution") notes.push(`The solution cell of "${release.exercise}" (${id}) is missing from the submission.`);
+      else if (release.role === "locked") notes.push(`The read-only cell ${id} is missing from the submission; it was not run.`);
+    }
   }
   // Test cells go back after the cell they followed in the instructor notebook (at the end when it is gone).
   const sequence: GradedCell[] = own.map((entry) => entry.item);

@@ -42,18 +42,26 @@ export interface WorkerVerdict {
 /** What the main thread answers to a call or get: the reply of the sandbox, or why there is none. */
 export type CallAnswer = { ok: true; value: unknown } | { ok: false; kind: "threw" | "missing" | "unreadable" | "timed-out" | "stopped"; error?: { name: string; message: string } };
 
-/** Thrown into test code when a call into the student's kernel did not return a value. */
-export class StudentCallError extends Error {
-  constructor(
-    readonly kind: FailureKind,
-    readonly studentName: string,
-    readonly studentMessage: string,
-  ) {
-    super(studentMessage);
-    // Tests may check what the student's function threw (assert.throws(() => f(-1), /positive/)).
-    this.name = studentName;
-  }
+const BUILTIN_ERRORS: Record<string, ErrorConstructor> = { Error, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError };
+/** Errors thrown into test code for failed calls, with why the call failed. */
+const studentErrors = new WeakMap<Error, FailureKind>();
+
+/**
+ * The error thrown into test code when a call into the student's kernel did not return a value:
+ * with the student's error name and message, and an instance of the built-in class of that name
+ * when there is one, so tests may check what the student's function threw as they would in the
+ * notebook: assert.throws(() => clip([1], -1), /limit/) or assert.throws(..., RangeError).
+ */
+export function studentCallError(kind: FailureKind, name: string, message: string): Error {
+  const Base = Object.prototype.hasOwnProperty.call(BUILTIN_ERRORS, name) ? BUILTIN_ERRORS[name] : Error;
+  const error = new Base(message);
+  error.name = name;
+  studentErrors.set(error, kind);
+  return error;
 }
+
+/** Why a call failed, when `error` is one of ours (test code may catch it and throw something else). */
+export const failureOf = (error: unknown): FailureKind | undefined => (error instanceof Error ? studentErrors.get(error) : undefined);
 
 let shared: Int32Array | null = null;
 let replies: MessagePort | null = null;
@@ -65,12 +73,12 @@ function askSandbox(op: "call" | "get", name: string, args: unknown[]): unknown 
   parentPort!.postMessage({ op, name, args: encoded });
   Atomics.wait(shared!, 0, 0, Math.max(1, deadline - Date.now()) + 1000);
   const answer = receiveMessageOnPort(replies!)?.message as CallAnswer | undefined;
-  if (!answer) throw new StudentCallError("timed-out", "Timeout", "no answer from the student's kernel in time");
+  if (!answer) throw studentCallError("timed-out", "Timeout", "no answer from the student's kernel in time");
   if (answer.ok) {
     return decode(answer.value, { tensor: (values, shape, dtype) => requireFromRepo("@tensorflow/tfjs").tensor(values, shape, dtype) });
   }
   const message = answer.kind === "missing" ? `${name} is not defined in the submission` : answer.error?.message ?? answer.kind;
-  throw new StudentCallError(answer.kind, answer.kind === "missing" ? "ReferenceError" : answer.error?.name ?? "Error", message);
+  throw studentCallError(answer.kind, answer.kind === "missing" ? "ReferenceError" : answer.error?.name ?? "Error", message);
 }
 
 let requireFromRepo: NodeRequire;
@@ -95,7 +103,7 @@ async function runTest(test: WorkerTest): Promise<WorkerVerdict> {
             try {
               return askSandbox("get", n.name, []);
             } catch (error) {
-              if (error instanceof StudentCallError && error.kind === "timed-out") throw error;
+              if (failureOf(error) === "timed-out") throw error;
               return undefined; // a missing or unreadable value fails the assertions that use it
             }
           })(),
@@ -106,7 +114,8 @@ async function runTest(test: WorkerTest): Promise<WorkerVerdict> {
     await factory(...bindings)(module.exports, requireFromRepo, module);
     return { passed: true, printed: printed.join("\n") };
   } catch (error) {
-    if (error instanceof StudentCallError) return { passed: false, kind: error.kind, detail: `${error.name}: ${error.studentMessage}`, printed: printed.join("\n") };
+    const failure = failureOf(error);
+    if (failure) return { passed: false, kind: failure, detail: `${(error as Error).name}: ${(error as Error).message}`, printed: printed.join("\n") };
     if (error instanceof UnreadableValue) return { passed: false, kind: "wrong-value", detail: `the test's own arguments could not be sent: ${error.message}`, printed: printed.join("\n") };
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { passed: false, kind: "wrong-value", detail: detail.slice(0, 4000), printed: printed.join("\n") };
@@ -115,7 +124,7 @@ async function runTest(test: WorkerTest): Promise<WorkerVerdict> {
   }
 }
 
-parentPort!.on("message", async (message: { op: "init"; shared: SharedArrayBuffer; replies: MessagePort } | WorkerTest) => {
+parentPort?.on("message", async (message: { op: "init"; shared: SharedArrayBuffer; replies: MessagePort } | WorkerTest) => {
   if (message.op === "init") {
     shared = new Int32Array(message.shared);
     replies = message.replies;

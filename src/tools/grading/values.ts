@@ -99,6 +99,31 @@ function nest(values: unknown[], shape: number[]): unknown {
 
 const malformed = (what: string) => new UnreadableValue(`malformed value from the sandbox (${what})`);
 
+const SPECIAL_NUMBERS: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
+const own = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+/** {"$n": ...}: one of the four special numbers, looked up among the table's own keys only ("toString" is not a number). */
+function specialNumber(body: unknown): number {
+  if (typeof body !== "string" || !own(SPECIAL_NUMBERS, body)) throw malformed("number");
+  return SPECIAL_NUMBERS[body];
+}
+
+/**
+ * One element of a typed array or tensor: a number (or a special number), or a string for tensors;
+ * never a nested value (a nested zero-size tensor of shape [4e8, 0] would otherwise be built as
+ * 400 million arrays on the grader's side).
+ */
+function decodeElement(tagged: unknown, strings: boolean, what: string): number | string {
+  if (typeof tagged === "number" || (strings && typeof tagged === "string")) return tagged;
+  if (tagged !== null && typeof tagged === "object" && !Array.isArray(tagged) && Object.keys(tagged).length === 1 && own(tagged, "$n")) {
+    return specialNumber((tagged as { $n: unknown }).$n);
+  }
+  throw malformed(what);
+}
+
+/** At most this many arrays are built when a tensor is decoded to nested arrays. */
+const MAX_NESTED_ARRAYS = 1_000_000;
+
 /** Decodes a tagged value into plain data (and tensors when `options.tensor` is given). */
 export function decode(tagged: unknown, options: DecodeOptions = {}, depth = 0): unknown {
   if (depth > MAX_DEPTH + 1) throw malformed("too deep");
@@ -113,29 +138,27 @@ export function decode(tagged: unknown, options: DecodeOptions = {}, depth = 0):
   switch (tag) {
     case "$u":
       return undefined;
-    case "$n": {
-      const special: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity, "-0": -0 };
-      if (typeof body !== "string" || !(body in special)) throw malformed("number");
-      return special[body];
-    }
+    case "$n":
+      return specialNumber(body);
     case "$b":
       if (typeof body !== "string" || !/^-?\d+$/.test(body)) throw malformed("bigint");
       return BigInt(body);
     case "$a": {
       if (!Array.isArray(body) || !TYPED_ARRAYS.includes(body[0]) || !Array.isArray(body[1])) throw malformed("typed array");
-      const numbers = body[1].map((n: unknown) => decode(n, {}, depth + 1));
-      if (!numbers.every((n: unknown) => typeof n === "number")) throw malformed("typed array element");
+      const numbers = body[1].map((n: unknown) => decodeElement(n, false, "typed array element"));
       return new (globalThis as any)[body[0] as TypedArrayName](numbers);
     }
     case "$t": {
       if (!Array.isArray(body) || body.length !== 3 || !Array.isArray(body[0]) || typeof body[1] !== "string" || !Array.isArray(body[2])) throw malformed("tensor");
       const shape = body[0] as unknown[];
       if (!shape.every((n) => Number.isInteger(n) && (n as number) >= 0)) throw malformed("tensor shape");
-      const values = body[2].map((v: unknown) => decode(v, {}, depth + 1));
-      if (!values.every((v: unknown) => typeof v === "number" || typeof v === "string")) throw malformed("tensor values");
+      const values = body[2].map((v: unknown) => decodeElement(v, true, "tensor values"));
       const size = (shape as number[]).reduce((a, b) => a * b, 1);
       if (values.length !== size) throw malformed(`tensor of shape [${shape.join(", ")}] with ${values.length} values`);
-      return options.tensor ? options.tensor(values as (number | string)[], shape as number[], body[1]) : nest(values, shape as number[]);
+      if (options.tensor) return options.tensor(values, shape as number[], body[1]);
+      let arrays = 1;
+      for (const n of shape as number[]) if ((arrays *= Math.max(n, 1)) > MAX_NESTED_ARRAYS) throw malformed(`tensor of shape [${shape.join(", ")}]`);
+      return nest(values, shape as number[]);
     }
     case "$o": {
       if (!body || typeof body !== "object" || Array.isArray(body)) throw malformed("object");
