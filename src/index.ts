@@ -91,13 +91,16 @@ export { accuracy, predictedClasses, meanSquaredError, meanAbsoluteError, binary
 export { loadUsBirths } from "./data/usBirths";
 export { BirthWindows } from "./sequences/birthWindows";
 
-// 05 · The limits of RNNs: gradients by lag and the spectral radius, the synthetic tasks, and the
-// memory-horizon experiment.
+// 05 · The limits of RNNs: random recurrent weights, gradients by lag and the spectral radius, the
+// synthetic tasks, what gradient clipping repairs, and the memory-horizon experiment.
 export { spectralRadius, scaleToSpectralRadius } from "./limits/spectral";
 export { runCell, jacobianNormsByLag, gradientNormByLag, logSlope } from "./limits/gradientByLag";
 export type { LagNorm } from "./limits/gradientByLag";
 export { recallTask, balancedTask, maxBracketDepth, bracketString, oneHotSequences } from "./limits/tasks";
 export { memoryHorizon, chanceThreshold, RECALL_TRAINING } from "./limits/horizon";
+export { clippingRun } from "./limits/clipping";
+export type { ClippingRun } from "./limits/clipping";
+export { gaussianMatrix } from "./random";
 
 // 06 · Gated cells: the LSTM and the GRU built by hand, what their gates do, how far back each
 // cell carries a gradient, and the memory horizon summarised over seeds.

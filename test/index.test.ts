@@ -16,7 +16,7 @@ import { TrainingProgress } from "../src/display/progress";
 const root = path.resolve(__dirname, "..");
 
 /** Exported for instructors writing another notebook, though no notebook imports them yet. */
-const FOR_INSTRUCTORS = ["scatterChart", "vegaLite", "Chart", "TableRow", "Rng", "TrainResult", "HorizonRun", "GRUWeights"];
+const FOR_INSTRUCTORS = ["scatterChart", "vegaLite", "Chart", "TableRow", "Rng", "TrainResult", "EpochRecord", "HorizonRun", "GRUWeights"];
 
 /** The names `src/index.ts` exports (it exports by name only: no `export *`). */
 function exportedNames(): string[] {
