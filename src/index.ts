@@ -102,13 +102,14 @@ export { clippingRun } from "./limits/clipping";
 export type { ClippingRun } from "./limits/clipping";
 export { gaussianMatrix } from "./random";
 
-// 06 · Gated cells: the LSTM and the GRU built by hand, what their gates do, how far back each
-// cell carries a gradient, and the memory horizon summarised over seeds.
+// 06 · Gated cells: the LSTM and the GRU built by hand (the LSTM checked against tf.layers), what
+// their gates do, how far back each cell carries a gradient, and the memory horizon over seeds.
 export { LSTMScratch } from "./models/lstmScratch";
 export type { LSTMWeights } from "./models/lstmScratch";
 export { GRUScratch } from "./models/gruScratch";
 export type { GRUWeights } from "./models/gruScratch";
 export { gateAverages } from "./models/gateAverages";
+export { lstmLayerDifference } from "./models/layersLstm";
 export { inputJacobianNormsByLag } from "./limits/gradientByLag";
 export { summarizeHorizon, accuracyByLag } from "./limits/horizon";
 export type { HorizonModel, HorizonRun } from "./limits/horizon";

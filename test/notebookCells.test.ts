@@ -16,14 +16,13 @@ const CHECKED = /^\d\d-.*\.ipynb$/;
 /**
  * Functions still in notebooks 05 and 06 that belong in src/ (issue 12, finding 3): listed so that
  * no new one can join them, and so that moving one fails this test until it leaves the list.
- * Each builds table rows or compares a cell with tf.layers.
+ * Each builds the rows of a table.
  */
 const NOT_YET_MOVED = [
   "05-limits-of-rnns.ipynb cell 7, line 10: an anonymous function (17 lines)",
   "05-limits-of-rnns.ipynb cell 12, line 8: an anonymous function (11 lines)",
   "05-limits-of-rnns.ipynb cell 17, line 1: an anonymous function (9 lines)",
   "05-limits-of-rnns.ipynb cell 20, line 17: an anonymous function (11 lines)",
-  "06-gated-cells.ipynb cell 14, line 4: layersDifference (8 lines)",
   "06-gated-cells.ipynb cell 16, line 8: an anonymous function (6 lines)",
   "06-gated-cells.ipynb cell 21, line 5: an anonymous function (16 lines)",
   "06-gated-cells.ipynb cell 24, line 3: an anonymous function (13 lines)",
