@@ -1,7 +1,9 @@
 /**
- * Scores shared by every layer: accuracy of class predictions and the mean errors of numeric
- * forecasts. Plain arrays in, one number out; each checks that its two arguments line up.
+ * Scores shared by every layer: accuracy of class predictions (and of a binary classifier's
+ * probabilities, and of always answering the majority label) and the mean errors of numeric
+ * forecasts. One number out; each checks that its two arguments line up.
  */
+import type * as tf from "@tensorflow/tfjs";
 import { describeValue } from "./checks";
 
 function checkPaired(predicted: unknown, actual: unknown, where: string, predictedName: string, actualName: string): void {
@@ -48,4 +50,27 @@ export function meanSquaredError(predicted: readonly number[], actual: readonly 
   let sum = 0;
   for (let i = 0; i < actual.length; i++) sum += (predicted[i] - actual[i]) ** 2;
   return sum / actual.length;
+}
+
+/**
+ * Share of examples where (P(label = 1) > 0.5) equals the label.
+ * probabilities: [n, 1] (or [n]); labels: n values 0/1.
+ */
+export function binaryAccuracy(probabilities: tf.Tensor, labels: readonly number[]): number {
+  if (probabilities.size !== labels.length) {
+    throw new Error(`probabilities holds ${probabilities.size} values but labels holds ${labels.length}`);
+  }
+  labels.forEach((label, index) => {
+    if (label !== 0 && label !== 1) throw new Error(`labels[${index}] must be 0 or 1, got ${describeValue(label)}`);
+  });
+  const predicted = Array.from(probabilities.dataSync(), (p) => (p > 0.5 ? 1 : 0));
+  return accuracy(predicted, labels);
+}
+
+/** Accuracy of always answering the training set's most frequent label (ties → 0). */
+export function majorityBaselineAccuracy(trainLabels: readonly number[], evaluationLabels: readonly number[]): number {
+  if (trainLabels.length === 0 || evaluationLabels.length === 0) throw new Error("trainLabels and evaluationLabels must be non-empty");
+  const ones = trainLabels.filter((label) => label === 1).length;
+  const majority = ones > trainLabels.length - ones ? 1 : 0;
+  return accuracy(evaluationLabels.map(() => majority), evaluationLabels);
 }

@@ -47,3 +47,16 @@ export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
   }
   return items;
 }
+
+/**
+ * One draw from the standard normal distribution N(0, 1), from two uniform draws of `rng`
+ * (Box–Muller): √(−2 ln(1 − u₁)) · cos(2π u₂). 1 − u₁ is in (0, 1], so the log is finite.
+ */
+export function standardNormal(rng: Rng): number {
+  return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+}
+
+/** A rows × cols matrix of independent N(0, std²) numbers, drawn row by row from `rng`: [rows][cols]. */
+export function gaussianMatrix(rows: number, cols: number, rng: Rng, std = 1): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => std * standardNormal(rng)));
+}

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findJupyter, readJupyterPins } from "../src/tools/jupyter";
-import { runNotebook } from "../src/tools/course";
+import { runNotebook } from "../src/tools/notebookRunner";
 
 const root = path.resolve(__dirname, "..");
 const binder = (file: string) => path.join(root, "binder", file);

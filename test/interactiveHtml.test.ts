@@ -2,14 +2,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withInteractivePlotly } from "../src/tools/interactiveHtml";
 
+/** A code cell with one display_data output holding `data`. */
+const cellShowing = (data: Record<string, unknown>) => ({ cell_type: "code", metadata: {}, source: "", outputs: [{ output_type: "display_data", data }] });
+
 const figure = { data: [{ type: "scatter3d", x: [1], y: [2], z: [3], text: ["</script>"] }], layout: {} };
 
 test("a plotly output's PNG becomes a live figure holder that keeps the PNG as fallback", () => {
   const html = `<html><body><p>before</p><img src="data:image/png;base64,AAAA"\n><img src="data:image/png;base64,BBBB"></body></html>`;
   const notebook = {
     cells: [
-      { outputs: [{ data: { "image/png": "AAAA", "application/vnd.vegalite.v5+json": {} } }] },
-      { outputs: [{ data: { "image/png": "BBBB", "application/vnd.plotly.v1+json": figure } }] },
+      cellShowing({ "image/png": "AAAA", "application/vnd.vegalite.v5+json": {} }),
+      cellShowing({ "image/png": "BBBB", "application/vnd.plotly.v1+json": figure }),
     ],
   };
   const { html: out, figures } = withInteractivePlotly(html, notebook);
@@ -22,5 +25,5 @@ test("a plotly output's PNG becomes a live figure holder that keeps the PNG as f
 
 test("HTML without plotly outputs is returned unchanged", () => {
   const html = "<html><body><img src=\"data:image/png;base64,AAAA\"></body></html>";
-  assert.deepEqual(withInteractivePlotly(html, { cells: [{ outputs: [{ data: { "image/png": "AAAA" } }] }] }), { html, figures: 0 });
+  assert.deepEqual(withInteractivePlotly(html, { cells: [cellShowing({ "image/png": "AAAA" })] }), { html, figures: 0 });
 });

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accuracy, predictedClasses, meanAbsoluteError, meanSquaredError } from "../src/metrics";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../src/backend";
+import { accuracy, binaryAccuracy, majorityBaselineAccuracy, predictedClasses, meanAbsoluteError, meanSquaredError } from "../src/metrics";
 
 test("accuracy counts exact matches; bad input names both arguments and their lengths", () => {
   assert.equal(accuracy([1, 2, 3, 0], [1, 2, 0, 0]), 0.75);
@@ -26,4 +28,15 @@ test("meanAbsoluteError and meanSquaredError against hand-computed values", () =
   assert.equal(meanSquaredError([0, 0], [0.5, -0.5]), 0.25);
   assert.throws(() => meanAbsoluteError([1, 2], [1, 2, 3]), { message: "meanAbsoluteError: predicted and actual must have the same, non-zero length, got 2 and 3" });
   assert.throws(() => meanSquaredError([], []), { message: "meanSquaredError: predicted and actual must have the same, non-zero length, got 0 and 0" });
+});
+
+test("binaryAccuracy thresholds at 0.5; majorityBaselineAccuracy predicts the training majority", async () => {
+  await initBackend({ quiet: true });
+  const probabilities = tf.tensor2d([[0.9], [0.2], [0.51], [0.5]]);
+  // predictions 1, 0, 1, 0 against labels 1, 1, 1, 0 → 3 of 4
+  assert.equal(binaryAccuracy(probabilities, [1, 1, 1, 0]), 0.75);
+  assert.throws(() => binaryAccuracy(probabilities, [1, 0]), { message: "probabilities holds 4 values but labels holds 2" });
+  probabilities.dispose();
+  assert.equal(majorityBaselineAccuracy([0, 0, 1], [0, 1, 1, 0, 0]), 0.6);
+  assert.equal(majorityBaselineAccuracy([1, 1, 0], [0, 1, 1, 0, 0]), 0.4);
 });

@@ -10,27 +10,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { findJupyter, kernelDisplayName, kernelName } from "../src/tools/jupyter";
-import { runNotebook, resolveNotebooks, type NotebookReport } from "../src/tools/course";
+import { resolveNotebooks } from "../src/tools/course";
+import { runNotebook, type NotebookReport } from "../src/tools/notebookRunner";
+import { readNotebook, type Cell } from "../src/tools/notebook";
 
 const root = path.resolve(__dirname, "..");
 const fixtures = path.join(root, "test", "fixtures", "notebooks");
 
-interface Output {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: Record<string, unknown>;
-  ename?: string;
-  evalue?: string;
-  traceback?: string[];
-}
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-  execution_count?: number | null;
-  outputs?: Output[];
-}
-const readNotebook = (file: string): { cells: Cell[]; metadata: Record<string, any> } => JSON.parse(fs.readFileSync(file, "utf8"));
 const text = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : value ?? "");
 
 test("committed notebooks have no outputs, no execution counts, and the seqlab kernelspec", () => {

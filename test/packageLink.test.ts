@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import ts from "typescript";
-import { packageLinkProblem } from "../src/tools/linkPackage";
+import { packageLinkProblem } from "../src/tools/packageLink";
 
 const root = path.resolve(__dirname, "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));

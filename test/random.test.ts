@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { createRng, seed, shuffleInPlace } from "../src/random";
+import { createRng, gaussianMatrix, seed, shuffleInPlace, standardNormal } from "../src/random";
 import { initBackend } from "../src/backend";
 
 test("createRng gives the same stream for the same seed and another for another seed", () => {
@@ -59,4 +59,18 @@ test("seed(n) makes a small training (init, data, shuffling, dropout) repeat exa
   assert.deepEqual(second, first); // exact equality, not approximate
   assert.notDeepEqual(third, first);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test("standardNormal is Box–Muller on two draws; gaussianMatrix draws row by row and scales by std", () => {
+  const draws = [0.25, 0.125];
+  const stub = () => draws.shift() as number;
+  assert.equal(standardNormal(stub), Math.sqrt(-2 * Math.log(0.75)) * Math.cos(Math.PI / 4));
+  const rng = createRng(4);
+  const values = Array.from({ length: 20000 }, () => standardNormal(rng));
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  assert.ok(Math.abs(mean) < 0.03 && Math.abs(variance - 1) < 0.03, `mean ${mean}, variance ${variance}`);
+  const again = createRng(9);
+  const expected = Array.from({ length: 6 }, () => 0.5 * standardNormal(again));
+  assert.deepEqual(gaussianMatrix(2, 3, createRng(9), 0.5), [expected.slice(0, 3), expected.slice(3)]);
 });

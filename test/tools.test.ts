@@ -245,8 +245,20 @@ test("setup's .env for VS Code: JUPYTER_PATH replaced, the user's other lines ke
   assert.equal(lines.at(-1), `JUPYTER_PATH=${path.join(root, "build", "jupyter")}`);
 });
 
-test("course options: --out takes a folder; unknown options are refused", () => {
-  assert.deepEqual(parseArguments(["a.ipynb", "--out", "/tmp/x", "b.ipynb"]), { notebooks: ["a.ipynb", "b.ipynb"], outDir: "/tmp/x" });
-  assert.throws(() => parseArguments(["--out"]), /--out needs a folder/);
-  assert.throws(() => parseArguments(["--fast"]), /unknown option --fast \(usage: npm run course -- \[--out DIR\] \[notebooks\.\.\.\]\)/);
+test("course options: --out takes a folder; --help; unknown options are refused", () => {
+  assert.deepEqual(parseArguments(["a.ipynb", "--out", "/tmp/x", "b.ipynb"]), { notebooks: ["a.ipynb", "b.ipynb"], outDir: "/tmp/x", help: false });
+  assert.equal(parseArguments(["-h"]).help, true);
+  assert.throws(() => parseArguments(["--out"]), /Option '--out <value>' argument missing/);
+  assert.throws(() => parseArguments(["--fast"]), /Unknown option '--fast'/);
+});
+
+test("every command answers --help with its usage and exits 0; course refuses an unknown option with it", () => {
+  for (const name of ["course", "lab", "setup", "assign", "grade"]) {
+    const help = tool(name, ["--help"], cleanEnv({}));
+    assert.equal(help.status, 0, `${name} --help: ${help.stderr}`);
+    assert.match(help.stdout, new RegExp(`^usage: npm run ${name}\\b`), name);
+  }
+  const bad = tool("course", ["--fast"], cleanEnv({}));
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^course: Unknown option '--fast'.*\nusage: npm run course -- \[--out DIR\] \[notebooks\.\.\.\]/s);
 });

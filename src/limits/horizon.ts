@@ -17,13 +17,14 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import { checkInteger, checkPositiveInteger } from "../checks";
 import { seed as seedGlobal } from "../random";
-import { SequenceModel, type SequenceBatch } from "../models/sequenceModel";
+import { SequenceModel } from "../models/sequenceModel";
+import type { SequenceBatch } from "../models/sequenceBatch";
 import { ClassificationHead } from "../models/heads";
 import type { RecurrentCell } from "../models/recurrentCell";
 import { makeCell, type CellSpec } from "../models/cells";
 import { Trainer } from "../training/trainer";
 import { SequenceData, type BatchSource } from "../training/data";
-import { accuracy } from "../metrics";
+import { classifierAccuracy } from "./classifierAccuracy";
 import { oneHotSequences, recallTask } from "./tasks";
 
 export interface RecallTraining {
@@ -92,12 +93,6 @@ export const RECALL_TRAINING: Readonly<Required<RecallTraining>> = Object.freeze
   clipNorm: 1,
 });
 const DEFAULTS = RECALL_TRAINING;
-
-/** Accuracy of a classifier SequenceModel on one-hot sequences. */
-export function classifierAccuracy(model: SequenceModel<RecurrentCell<unknown>>, inputs: number[][][], labels: number[]): number {
-  const predicted = model.predictBatched(inputs, { batchSize: 256 }).map((p) => p.indexOf(Math.max(...p)));
-  return accuracy(predicted, labels);
-}
 
 /**
  * Trains one model on the recall task at one lag until early stopping; returns its accuracies.

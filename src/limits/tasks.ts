@@ -3,7 +3,7 @@
  * is seeded (same seed, same data), returns plain arrays, and balances its labels exactly: every
  * class appears ⌊count / classes⌋ or that plus one times, so chance accuracy is 1 / classes.
  */
-import { checkInteger as checkIntegerAtLeast } from "../checks";
+import { checkInteger } from "../checks";
 import { createRng, shuffleInPlace, type Rng } from "../random";
 
 /** Token sequences with one class label each. */
@@ -14,10 +14,6 @@ export interface ClassificationTask {
   labels: number[];
   vocabSize: number;
   numClasses: number;
-}
-
-function checkInteger(value: number, name: string, min: number, where: string): void {
-  checkIntegerAtLeast(value, `${where}: ${name}`, min);
 }
 
 /** Labels 0,1,…,classes−1,0,1,… shuffled: exactly balanced. */
@@ -41,9 +37,9 @@ export interface RecallOptions {
 export function recallTask(options: RecallOptions): ClassificationTask {
   const where = "recallTask";
   const V = options.vocabSize ?? 4;
-  checkInteger(options.count, "count", 1, where);
-  checkInteger(options.lag, "lag", 0, where);
-  checkInteger(V, "vocabSize", 2, where);
+  checkInteger(options.count, `${where}: count`, 1);
+  checkInteger(options.lag, `${where}: lag`, 0);
+  checkInteger(V, `${where}: vocabSize`, 2);
   const rng = createRng(options.seed ?? 0);
   const labels = balancedLabels(options.count, V, rng);
   const sequences = labels.map((label) => [label, ...Array.from({ length: options.lag }, () => Math.floor(rng() * V))]);
@@ -66,8 +62,8 @@ export interface RegressionTask {
  */
 export function recallFirstNumberTask(options: { count: number; length: number; seed?: number }): RegressionTask {
   const where = "recallFirstNumberTask";
-  checkInteger(options.count, "count", 1, where);
-  checkInteger(options.length, "length", 1, where);
+  checkInteger(options.count, `${where}: count`, 1);
+  checkInteger(options.length, `${where}: length`, 1);
   const rng = createRng(options.seed ?? 0);
   const sequences = Array.from({ length: options.count }, () => Array.from({ length: options.length }, () => [rng() * 2 - 1]));
   return { sequences, targets: sequences.map((sequence) => sequence[0][0]) };
@@ -107,9 +103,9 @@ export interface LengthRange {
  */
 export function parityTask(options: LengthRange): ClassificationTask {
   const where = "parityTask";
-  checkInteger(options.count, "count", 1, where);
-  checkInteger(options.minLength, "minLength", 1, where);
-  checkInteger(options.maxLength, "maxLength", options.minLength, where);
+  checkInteger(options.count, `${where}: count`, 1);
+  checkInteger(options.minLength, `${where}: minLength`, 1);
+  checkInteger(options.maxLength, `${where}: maxLength`, options.minLength);
   const rng = createRng(options.seed ?? 0);
   const labels = balancedLabels(options.count, 2, rng);
   const sequences = labels.map((label) => {
@@ -135,10 +131,10 @@ export interface BracketOptions extends LengthRange {
 export function bracketTask(options: BracketOptions): ClassificationTask {
   const where = "bracketTask";
   const maxDepth = options.maxDepth ?? 3;
-  checkInteger(options.count, "count", 1, where);
-  checkInteger(maxDepth, "maxDepth", 1, where);
-  checkInteger(options.minLength, "minLength", maxDepth + 1, where);
-  checkInteger(options.maxLength, "maxLength", options.minLength + 1, where);
+  checkInteger(options.count, `${where}: count`, 1);
+  checkInteger(maxDepth, `${where}: maxDepth`, 1);
+  checkInteger(options.minLength, `${where}: minLength`, maxDepth + 1);
+  checkInteger(options.maxLength, `${where}: maxLength`, options.minLength + 1);
   const rng = createRng(options.seed ?? 0);
   const labels = balancedLabels(options.count, maxDepth + 1, rng);
   const sequences = labels.map((label) => {
@@ -183,9 +179,9 @@ export interface BalancedOptions extends LengthRange {
 export function balancedTask(options: BalancedOptions): ClassificationTask {
   const where = "balancedTask";
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
-  checkInteger(options.count, "count", 1, where);
-  checkInteger(options.minLength, "minLength", 2, where);
-  checkInteger(options.maxLength, "maxLength", options.minLength + 1, where);
+  checkInteger(options.count, `${where}: count`, 1);
+  checkInteger(options.minLength, `${where}: minLength`, 2);
+  checkInteger(options.maxLength, `${where}: maxLength`, options.minLength + 1);
   if (!(maxDepth >= 2)) throw new Error(`${where}: maxDepth must be ≥ 2, got ${maxDepth}`);
   const rng = createRng(options.seed ?? 0);
   const labels = balancedLabels(options.count, 2, rng);

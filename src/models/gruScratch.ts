@@ -37,11 +37,12 @@
  * The hand-written backward pass is in gruBackward.ts, next to this file.
  * Shapes: B = batch size, T = number of steps, D = inputSize, H = hiddenSize.
  */
-import { checkPositiveInteger } from "../checks";
+import { checkPositiveInteger, checkMatrix, checkShape, checkStepInput, checkVector } from "../checks";
+import { uniqueName, variableFrom } from "./variables";
 import * as tf from "@tensorflow/tfjs";
-import { checkMatrix, checkShape, checkStepInput, checkVector, uniqueName, variableFrom } from "./checks";
 import { randomOrthogonal } from "./rnnScratch";
-import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
+import type { StepInputs } from "./stepInputs";
+import { readBatch } from "./readBatch";
 import type { HandForward, RecurrentCell } from "./recurrentCell";
 import { maskedUpdate, stopGradient } from "./tensorOps";
 import { gruHandForward } from "./gruBackward";
@@ -218,17 +219,7 @@ export class GRUScratch implements RecurrentCell<tf.Tensor2D> {
    * @param h0 optional initial state [B, H].
    */
   forward(x: tf.Tensor, mask?: tf.Tensor, h0?: tf.Tensor): GRUOutput {
-    const where = "GRUScratch.forward";
-    const inputs = stepInputsFromTensor(x, mask, this.inputSize, where);
-    if (h0 !== undefined) checkShape(h0, [inputs.batchSize, this.hiddenSize], "h0", where);
-    try {
-      return tf.tidy(() => {
-        const { states, final } = this.forwardSteps(inputs, h0 as tf.Tensor2D | undefined);
-        return { states: tf.stack(states, 1) as tf.Tensor3D, final };
-      });
-    } finally {
-      disposeStepInputs(inputs);
-    }
+    return readBatch(this, x, mask, h0, "GRUScratch.forward");
   }
 
   /** Reads the weights as plain arrays (layout in GRUWeights). */

@@ -13,28 +13,27 @@
  * own parameters in one call, then run the recurrence backwards itself.
  */
 import * as tf from "@tensorflow/tfjs";
-import { uniqueName, variableFrom } from "./checks";
+import { uniqueName, variableFrom } from "./variables";
+import { customGradient, timesTransposeOf, transposeTimes } from "./tensorOps";
 
 export type HeadKind = "sequence" | "final";
 
 /**
- * a · b with a gradient that, on `wasm`, transposes explicitly and then calls a plain matMul.
- * tfjs' own matMul gradient uses transposed-flag matMuls, which run 2-10x slower on `wasm`; for
- * a head over a vocabulary of thousands that dominated the training step. (On `cpu` the flags
- * are cheaper than a separate transpose, so there it keeps them.)
+ * a · b with a gradient whose products read their transposed factor the fast way for the backend
+ * (tensorOps.ts): tfjs' own matMul gradient uses transposed-flag matMuls, which run 2-10x slower
+ * on `wasm`; for a head over a vocabulary of thousands that dominated the training step.
  * @param a [M, K]; @param b [K, N]; returns [M, N].
  */
-export const matMulFastGrad = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+export const matMulFastGrad = customGradient<[tf.Tensor2D, tf.Tensor2D], tf.Tensor2D>((a, b, save) => {
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+    gradFunc: (dy, saved) => {
       const [sa, sb] = saved as tf.Tensor2D[];
-      if (tf.getBackend() !== "wasm") return [tf.matMul(dy, sb, false, true), tf.matMul(sa, dy, true, false)]; // flags are cheap off wasm
-      return [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)];
+      return [timesTransposeOf(sb)(dy), transposeTimes(sa)(dy)]; // dy · bᵀ, aᵀ · dy
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+});
 
 /** Head parameters by name: W_hq [H, Q], b_q [Q]. */
 export interface HeadParams {
@@ -96,7 +95,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, classIds: tf.Tensor, we
   const [M, Q] = logits.shape;
   const ids = classIds as tf.Tensor1D;
   const w = weights ?? tf.ones([M]);
-  const f = tf.customGrad(((z: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const f = customGradient<[tf.Tensor2D], tf.Scalar>((z, save) => {
     const lse = tf.logSumExp(z, 1); // [M]
     const flat = tf.add(tf.mul(tf.range(0, M, 1, "int32"), tf.scalar(Q, "int32")), ids); // row·Q + y
     const picked = tf.gather(tf.reshape(z, [M * Q]), flat); // z_m[y_m]: [M]
@@ -104,14 +103,14 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, classIds: tf.Tensor, we
     save([z, lse, total, w]); // w too: it may be created in this scope
     return {
       value: tf.div(tf.sum(tf.mul(tf.sub(lse, picked), w)), total) as tf.Scalar,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      gradFunc: (dy, saved) => {
         const [sz, slse, stotal, sw] = saved;
         const probs = tf.exp(tf.sub(sz, tf.expandDims(slse, 1))); // softmax: [M, Q]
         const scale = tf.expandDims(tf.div(tf.mul(sw, dy), stotal), 1); // [M, 1]
         return tf.mul(tf.sub(probs, tf.oneHot(ids, Q)), scale);
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (z: tf.Tensor2D) => tf.Scalar;
+  });
   return f(logits);
 }
 

@@ -33,9 +33,9 @@
  * The hand-written backward pass is in lstmBackward.ts, next to this file.
  * Shapes: B = batch size, T = number of steps, D = inputSize, H = hiddenSize.
  */
-import { checkPositiveInteger } from "../checks";
+import { checkPositiveInteger, checkMatrix, checkShape, checkStepInput, checkVector } from "../checks";
+import { uniqueName, variableFrom } from "./variables";
 import * as tf from "@tensorflow/tfjs";
-import { checkMatrix, checkShape, checkStepInput, checkVector, uniqueName, variableFrom } from "./checks";
 import { randomOrthogonal } from "./rnnScratch";
 import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
 import type { HandForward, RecurrentCell } from "./recurrentCell";

@@ -13,16 +13,18 @@
  * numbers (a test checks it). W_xh, W_hh and b_h have the layout of tf.layers.simpleRNN's
  * kernel, recurrentKernel and bias.
  *
+ * The hand-written backward pass is in rnnBackward.ts, next to this file.
  * Shapes: B = batch size, T = number of steps, D = inputSize, H = hiddenSize.
  */
-import { checkPositiveInteger } from "../checks";
+import { checkPositiveInteger, checkMatrix, checkShape, checkStepInput } from "../checks";
+import { uniqueName, variableFrom } from "./variables";
 import * as tf from "@tensorflow/tfjs";
-import { checkMatrix, checkShape, checkStepInput, uniqueName, variableFrom } from "./checks";
-import { StepInputs, disposeStepInputs, stepInputsFromTensor } from "./stepInputs";
+import { standardNormal } from "../random";
+import type { StepInputs } from "./stepInputs";
+import { readBatch } from "./readBatch";
 import type { HandForward, RecurrentCell } from "./recurrentCell";
-import { maskedUpdate, splitSteps, stopGradient, wideMasks } from "./tensorOps";
-// The RNN's hand-written BPTT still lives in training/ (issue 12 moves it next to the cell).
-import { backwardThroughTime, forwardWithCache } from "../training/bptt";
+import { maskedUpdate, stopGradient } from "./tensorOps";
+import { rnnHandForward } from "./rnnBackward";
 
 export interface RNNScratchOptions {
   /** D: numbers per event. */
@@ -44,7 +46,7 @@ export interface RNNScratchOptions {
  * as plain rows. Draws from Math.random (seeded by `seed`).
  */
 export function randomOrthogonal(size: number): number[][] {
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+  const gauss = () => standardNormal(Math.random);
   const rows: number[][] = [];
   while (rows.length < size) {
     const v = Array.from({ length: size }, gauss);
@@ -184,24 +186,9 @@ export class RNNScratch implements RecurrentCell<tf.Tensor2D> {
     return { states, final: h };
   }
 
-  /**
-   * The forward pass of the hand-written BPTT (training/bptt.ts), from h_0 = 0. Call inside tf.tidy.
-   * @param xs T × [B, D]; @param mask mask[b][t] in {0, 1}.
-   */
+  /** The forward pass of the hand-written BPTT (rnnBackward.ts), from h_0 = 0. Call inside tf.tidy. */
   handForward(xs: tf.Tensor2D[], mask: readonly (readonly number[])[]): HandForward {
-    const masks = wideMasks(mask, this.hiddenSize);
-    const W = this.W as tf.Tensor2D;
-    const cache = forwardWithCache(W, this.b_h, xs, masks.keep, this.initialState(xs[0].shape[0]), masks.pass);
-    const T = xs.length;
-    return {
-      final: cache.states[T - 1],
-      allStates: () => tf.concat(cache.states, 0) as tf.Tensor2D,
-      backward: (dAllStates, dFinal, options = {}) => {
-        const perStep = dAllStates ? splitSteps(dAllStates, T) : null;
-        const back = backwardThroughTime(cache, W, this.inputSize, (t) => perStep?.[t] ?? null, dFinal, options);
-        return { grads: { [this.W.name]: back.dW, [this.b_h.name]: back.db }, dX: back.dX };
-      },
-    };
+    return rnnHandForward(this, xs, mask);
   }
 
   /**
@@ -212,17 +199,7 @@ export class RNNScratch implements RecurrentCell<tf.Tensor2D> {
    * @param h0 optional initial state [B, H].
    */
   forward(x: tf.Tensor, mask?: tf.Tensor, h0?: tf.Tensor): RNNOutput {
-    const where = "RNNScratch.forward";
-    const inputs = stepInputsFromTensor(x, mask, this.inputSize, where);
-    if (h0 !== undefined) checkShape(h0, [inputs.batchSize, this.hiddenSize], "h0", where);
-    try {
-      return tf.tidy(() => {
-        const { states, final } = this.forwardSteps(inputs, h0 as tf.Tensor2D | undefined);
-        return { states: tf.stack(states, 1) as tf.Tensor3D, final };
-      });
-    } finally {
-      disposeStepInputs(inputs);
-    }
+    return readBatch(this, x, mask, h0, "RNNScratch.forward");
   }
 
   /** Reads the weights as plain arrays (layout in RNNWeights). */

@@ -4,15 +4,22 @@
  * GRUScratch), e.g. `cell: (D, H) => new LSTMScratch({ inputSize: D, hiddenSize: H })`.
  *
  * It computes its loss and gradients two ways, which must agree:
- * - "autodiff": the forward pass written with tf ops, differentiated by tfjs (tf.variableGrads);
+ * - "autodiff": the forward pass written with tf ops (`loss`), differentiated by tfjs
+ *   (tf.variableGrads);
  * - "hand": the cell's forward pass keeps caches and its hand-written backward pass runs the
- *   recurrence backwards (RecurrentCell.handForward); tfjs only differentiates the small head.
+ *   recurrence backwards (handGradients.ts); tfjs only differentiates the small head.
+ * Batches are built and checked in sequenceBatch.ts; predictions for many sequences are batched
+ * by length with the sequence toolkit's one length-batcher (sequences/bucketing.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { RNNScratch } from "./rnnScratch";
 import { Head } from "./heads";
-import { uniqueName, shapeString, variableFrom } from "./checks";
-import { StepInputs, disposeStepInputs, stepInputsFromSequences } from "./stepInputs";
+import { shapeString } from "../checks";
+import { byLength, cutIntoBatches } from "../sequences/bucketing";
+import { uniqueName, variableFrom } from "./variables";
+import { disposeStepInputs, embedSteps, stepInputsFromSequences } from "./stepInputs";
+import { makeSequenceBatch, type SequenceBatch } from "./sequenceBatch";
+import { handLossAndGradients } from "./handGradients";
 import type { CellState, RecurrentCell } from "./recurrentCell";
 
 export interface SequenceModelOptions<Cell extends RecurrentCell<any> = RNNScratch> {
@@ -30,24 +37,6 @@ export interface SequenceModelOptions<Cell extends RecurrentCell<any> = RNNScrat
 
 /** A SequenceModel with any kind of cell (for code that only makes batches or trains). */
 export type AnySequenceModel = SequenceModel<RecurrentCell<any>>;
-
-/** One prepared batch. Dispose with disposeBatch. */
-export interface SequenceBatch {
-  inputs: StepInputs;
-  /**
-   * Sequence heads: int32 [T·B] next-token ids, time-major (row t·B + b is sequence b, step t).
-   * Final heads: int32 [B] class ids, or float32 [B, Q] values for regression.
-   */
-  targets: tf.Tensor;
-  /** Sequence heads: float32 [T·B], 1 at real steps and 0 at padding. */
-  targetWeights?: tf.Tensor1D;
-}
-
-export function disposeBatch(batch: SequenceBatch): void {
-  disposeStepInputs(batch.inputs);
-  batch.targets.dispose();
-  batch.targetWeights?.dispose();
-}
 
 export type GradientMethod = "hand" | "autodiff";
 
@@ -102,58 +91,7 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
    *   classification: [B] class ids; regression: [B] numbers or [B][Q].
    */
   makeBatch(sequences: readonly (readonly (readonly number[] | number)[])[], targets: readonly (number | readonly number[])[]): SequenceBatch {
-    const where = "SequenceModel.makeBatch";
-    if (targets.length !== sequences.length) {
-      throw new Error(`${where}: targets must have one entry per sequence: expected ${sequences.length}, got ${targets.length}`);
-    }
-    const inputs = stepInputsFromSequences(sequences, this.tokens ? "tokens" : this.rnn.inputSize, where);
-    try {
-      const { batchSize: B, numSteps: T } = inputs;
-      if (this.head.kind === "sequence") {
-        const ids = new Int32Array(T * B);
-        const weights = new Float32Array(T * B);
-        for (let b = 0; b < B; b++) {
-          const row = targets[b];
-          if (!Array.isArray(row) || row.length !== inputs.lengths[b]) {
-            throw new Error(`${where}: targets[${b}] must have one id per step: expected [${inputs.lengths[b]}], got ${Array.isArray(row) ? `[${row.length}]` : typeof row}`);
-          }
-          for (let t = 0; t < row.length; t++) {
-            const id = row[t];
-            if (!Number.isInteger(id) || id >= this.head.outputSize) {
-              throw new Error(`${where}: targets[${b}][${t}] must be a token id in [0, ${this.head.outputSize}) or -1 (no target), got ${id}`);
-            }
-            ids[t * B + b] = Math.max(0, id);
-            weights[t * B + b] = id < 0 ? 0 : 1; // a negative id: this step does not count in the loss
-          }
-        }
-        return { inputs, targets: tf.tensor1d(ids, "int32"), targetWeights: tf.tensor1d(weights) };
-      }
-      if (this.head.output === "classes") {
-        targets.forEach((y, b) => {
-          if (typeof y !== "number" || !Number.isInteger(y) || y < 0 || y >= this.head.outputSize) {
-            throw new Error(`${where}: targets[${b}] must be a class id in [0, ${this.head.outputSize}), got ${String(y)}`);
-          }
-        });
-        return { inputs, targets: tf.tensor1d(targets as number[], "int32") };
-      }
-      const rows = targets.map((y) => (typeof y === "number" ? [y] : [...y]));
-      const Q = this.head.outputSize;
-      rows.forEach((row, b) => {
-        if (row.length !== Q) throw new Error(`${where}: targets[${b}] must have ${Q} value(s), got ${row.length}`);
-        if (!row.every(Number.isFinite)) throw new Error(`${where}: targets[${b}] holds a non-finite value`);
-      });
-      return { inputs, targets: tf.tensor2d(rows, [B, Q]) };
-    } catch (error) {
-      disposeStepInputs(inputs);
-      throw error;
-    }
-  }
-
-  /** x_t for every step: T × [B, D] (embedding lookups for tokens). */
-  private embed(inputs: StepInputs, E?: tf.Tensor2D): tf.Tensor2D[] {
-    if (!this.tokens) return inputs.steps as tf.Tensor2D[];
-    const table = E ?? (this.embedding as tf.Tensor2D);
-    return inputs.steps.map((ids) => tf.gather(table, ids) as tf.Tensor2D);
+    return makeSequenceBatch(sequences, targets, { input: this.tokens ? "tokens" : this.rnn.inputSize, head: this.head }, "SequenceModel.makeBatch");
   }
 
   /** Embedding vector for one token id: [1, D]. */
@@ -168,7 +106,7 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
    */
   loss(batch: SequenceBatch, options: { truncate?: number } = {}): tf.Scalar {
     return tf.tidy(() => {
-      const { states, final } = this.rnn.forwardSteps({ ...batch.inputs, steps: this.embed(batch.inputs) }, undefined, { truncate: options.truncate });
+      const { states, final } = this.rnn.forwardSteps({ ...batch.inputs, steps: embedSteps(batch.inputs, this.embedding) }, undefined, { truncate: options.truncate });
       const params = this.head.params;
       if (this.head.kind === "final") return this.head.lossWith(params, final, batch.targets);
       return this.head.lossWith(params, tf.concat(states, 0), batch.targets, batch.targetWeights);
@@ -183,41 +121,7 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
       const { value, grads } = tf.variableGrads(() => this.loss(batch, options), this.variables);
       return { loss: value, grads };
     }
-    return tf.tidy(() => {
-      const inputs = batch.inputs;
-      const xs = this.embed(inputs);
-      const forward = this.rnn.handForward(xs, inputs.mask);
-      const head = this.head;
-      let dAllStates: tf.Tensor2D | null = null;
-      let dFinal: tf.Tensor2D | null = null;
-      let lossValue: tf.Scalar;
-      let dW_hq: tf.Tensor;
-      let db_q: tf.Tensor;
-      if (head.kind === "final") {
-        const f = (hT: tf.Tensor, W_hq: tf.Tensor, b_q: tf.Tensor) =>
-          head.lossWith({ W_hq: W_hq as tf.Tensor2D, b_q: b_q as tf.Tensor1D }, hT as tf.Tensor2D, batch.targets);
-        const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([forward.final, head.W_hq, head.b_q]);
-        lossValue = value;
-        [dFinal, dW_hq, db_q] = grads as [tf.Tensor2D, tf.Tensor, tf.Tensor];
-      } else {
-        const f = (S: tf.Tensor, W_hq: tf.Tensor, b_q: tf.Tensor) =>
-          head.lossWith({ W_hq: W_hq as tf.Tensor2D, b_q: b_q as tf.Tensor1D }, S as tf.Tensor2D, batch.targets, batch.targetWeights);
-        const { value, grads } = tf.valueAndGrads(f as (...args: tf.Tensor[]) => tf.Scalar)([forward.allStates(), head.W_hq, head.b_q]); // [T·B, H], time-major
-        lossValue = value;
-        [dAllStates, dW_hq, db_q] = grads as [tf.Tensor2D, tf.Tensor, tf.Tensor];
-      }
-      const back = forward.backward(dAllStates, dFinal, { truncate: options.truncate, inputGradients: this.tokens });
-      const grads: tf.NamedTensorMap = {
-        ...back.grads,
-        [head.W_hq.name]: dW_hq,
-        [head.b_q.name]: db_q,
-      };
-      if (this.embedding && back.dX) {
-        const ids = tf.concat(inputs.steps, 0); // [T·B] time-major, matching dX's rows
-        grads[this.embedding.name] = tf.unsortedSegmentSum(back.dX, ids as tf.Tensor1D, this.embedding.shape[0]);
-      }
-      return { loss: lossValue, grads };
-    });
+    return handLossAndGradients(this, batch, options.truncate);
   }
 
   /** Hidden states for a batch: all states [B, T, H] and the final state [B, H]. */
@@ -225,7 +129,7 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
     const inputs = stepInputsFromSequences(sequences, this.tokens ? "tokens" : this.rnn.inputSize, "SequenceModel.hiddenStates");
     try {
       const out = tf.tidy(() => {
-        const { states, final } = this.rnn.forwardSteps({ ...inputs, steps: this.embed(inputs) }, undefined);
+        const { states, final } = this.rnn.forwardSteps({ ...inputs, steps: embedSteps(inputs, this.embedding) }, undefined);
         return { states: tf.stack(states, 1) as tf.Tensor3D, final };
       });
       return { ...out, lengths: inputs.lengths };
@@ -242,7 +146,7 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
     const inputs = stepInputsFromSequences(sequences, this.tokens ? "tokens" : this.rnn.inputSize, "SequenceModel.predict");
     try {
       return tf.tidy(() => {
-        const { final } = this.rnn.forwardSteps({ ...inputs, steps: this.embed(inputs) }, undefined); // no [B, T, H] stack: only the final state is read
+        const { final } = this.rnn.forwardSteps({ ...inputs, steps: embedSteps(inputs, this.embedding) }, undefined); // no [B, T, H] stack: only the final state is read
         const out = this.head.apply(final);
         return this.head.output === "values" ? out : tf.softmax(out);
       });
@@ -260,20 +164,14 @@ export class SequenceModel<Cell extends RecurrentCell<any> = RNNScratch> {
     sequences: readonly (readonly (readonly number[] | number)[])[],
     options: { batchSize?: number; maxTokensPerBatch?: number } = {},
   ): number[][] {
-    const batchSize = options.batchSize ?? 128;
-    const budget = options.maxTokensPerBatch ?? Number.POSITIVE_INFINITY;
-    const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
+    const lengths = sequences.map((sequence) => sequence.length);
+    const batches = cutIntoBatches(byLength(lengths), lengths, { batchSize: options.batchSize ?? 128, maxTokensPerBatch: options.maxTokensPerBatch });
     const out: number[][] = new Array(sequences.length);
-    let start = 0;
-    while (start < order.length) {
-      let end = start + 1;
-      while (end < order.length && end - start < batchSize && (end - start + 1) * sequences[order[end]].length <= budget) end++;
-      const part = order.slice(start, end);
+    for (const part of batches) {
       const predictions = this.predict(part.map((i) => sequences[i]));
       const rows = predictions.arraySync();
       predictions.dispose();
       part.forEach((i, k) => (out[i] = rows[k]));
-      start = end;
     }
     return out;
   }

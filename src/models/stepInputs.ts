@@ -8,7 +8,7 @@
  * small copy each.
  */
 import * as tf from "@tensorflow/tfjs";
-import { shapeString } from "./checks";
+import { shapeString } from "../checks";
 
 export interface StepInputs {
   /** Number of sequences B. */
@@ -177,4 +177,13 @@ export function stepInputsFromSequences(
     }
   }
   return { batchSize, numSteps, steps, stepMasks: stepMaskTensors(mask, batchSize, numSteps), lengths, mask };
+}
+
+/**
+ * x_t for every step: T × [B, D]. Dense inputs are their steps; token inputs become embedding
+ * lookups, rows of E: [V, D] (`embedding`, null for dense inputs).
+ */
+export function embedSteps(inputs: StepInputs, embedding: tf.Tensor2D | null): tf.Tensor2D[] {
+  if (!embedding) return inputs.steps as tf.Tensor2D[];
+  return inputs.steps.map((ids) => tf.gather(embedding, ids) as tf.Tensor2D);
 }

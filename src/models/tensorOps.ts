@@ -9,38 +9,29 @@
 import * as tf from "@tensorflow/tfjs";
 
 /**
- * aᵀ·b. On `wasm` an explicit transpose and a plain matMul (its transposed-flag matMul is 2-3x
- * slower); elsewhere the flag (on `cpu` a separate transpose costs more than it saves).
+ * The one place that knows `wasm`'s transposed-flag matMul is slow (FIELD-NOTES "Where tfjs spends
+ * time"): `x` as an operand that a matMul should read transposed. On `wasm`, xᵀ made once
+ * (then plain matMuls); elsewhere `x` itself with tf.matMul's transpose flag set (on `cpu` a
+ * separate transpose costs more than it saves).
  */
-export function matMulTransposeA(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return (tf.getBackend() === "wasm" ? tf.matMul(tf.transpose(a), b) : tf.matMul(a, b, true, false)) as tf.Tensor2D;
-}
-
-/** a·bᵀ, with the same backend choice as matMulTransposeA. */
-export function matMulTransposeB(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return (tf.getBackend() === "wasm" ? tf.matMul(a, tf.transpose(b)) : tf.matMul(a, b, false, true)) as tf.Tensor2D;
+function transposedOperand(x: tf.Tensor2D): { operand: tf.Tensor2D; flag: boolean } {
+  return tf.getBackend() === "wasm" ? { operand: tf.transpose(x) as tf.Tensor2D, flag: false } : { operand: x, flag: true };
 }
 
 /**
- * a·Wᵀ for many a and one W: returns a function that multiplies by Wᵀ, transposing W once on
- * `wasm` (then plain matMuls) and using the transposed flag elsewhere. For the backward loops,
- * which multiply by the same recurrent matrix at every step.
+ * a·Wᵀ for many a and one W: returns a function that multiplies by Wᵀ, reading W transposed the
+ * fast way for the backend. For the backward loops, which multiply by the same recurrent matrix
+ * at every step. W: [N, K]; a: [M, K]; returns [M, N].
  */
 export function timesTransposeOf(W: tf.Tensor2D): (a: tf.Tensor2D) => tf.Tensor2D {
-  if (tf.getBackend() === "wasm") {
-    const WT = tf.transpose(W) as tf.Tensor2D;
-    return (a) => tf.matMul(a, WT) as tf.Tensor2D;
-  }
-  return (a) => tf.matMul(a, W, false, true) as tf.Tensor2D;
+  const { operand, flag } = transposedOperand(W);
+  return (a) => tf.matMul(a, operand, false, flag) as tf.Tensor2D;
 }
 
-/** Aᵀ·d for many d and one A: like timesTransposeOf, one transpose of A on `wasm`, the flag elsewhere. */
+/** Aᵀ·d for many d and one A, like timesTransposeOf. A: [M, K]; d: [M, N]; returns [K, N]. */
 export function transposeTimes(A: tf.Tensor2D): (d: tf.Tensor2D) => tf.Tensor2D {
-  if (tf.getBackend() === "wasm") {
-    const AT = tf.transpose(A) as tf.Tensor2D;
-    return (d) => tf.matMul(AT, d) as tf.Tensor2D;
-  }
-  return (d) => tf.matMul(A, d, true, false) as tf.Tensor2D;
+  const { operand, flag } = transposedOperand(A);
+  return (d) => tf.matMul(operand, d, flag, false) as tf.Tensor2D;
 }
 
 /** Column sums of a [M, N] matrix as one product 1·a (a sum over axis 0 is slow on `cpu`): [N]. */
@@ -119,11 +110,23 @@ export function gateWeights(W: tf.Tensor2D, b: tf.Tensor1D, inputSize: number, g
   });
 }
 
+/**
+ * tf.customGrad with the types said once: `f` takes the inputs (and tfjs' `save`, to keep tensors
+ * for the gradient) and returns the value and its gradient function; the result is called with
+ * the inputs alone. (tfjs types customGrad's function loosely, so every caller would otherwise
+ * need the same double cast.)
+ */
+export function customGradient<Inputs extends tf.Tensor[], Output extends tf.Tensor>(
+  f: (...args: [...Inputs, tf.GradSaveFunc]) => { value: Output; gradFunc: (dy: Output, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] },
+): (...inputs: Inputs) => Output {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: Inputs) => Output;
+}
+
 /** A gradient-stopping identity: the value passes, the gradient is zero (for truncated BPTT with autodiff). */
-export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
+export const stopGradient = customGradient<[tf.Tensor2D], tf.Tensor2D>((x) => ({
   value: tf.clone(x),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Tensor2D;
+  gradFunc: (dy) => tf.zerosLike(dy),
+}));
 
 /**
  * Whether the gradient stops between step t − 1 and step t: at t = 0 (nothing before it), and

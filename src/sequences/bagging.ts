@@ -3,7 +3,7 @@
  * sequences into an n × vocabSize matrix (row-major Float32Array), ready for `tf.tensor2d`.
  * The padding id (0) is never counted, so padded and unpadded sequences give the same bag.
  */
-import { checkIdSequences, checkInteger } from "./checks";
+import { checkIdSequences, checkInteger } from "../checks";
 import { PAD_ID } from "./vocabulary";
 
 /** A dense row-major matrix: entry (r, c) is values[r · columns + c]. */

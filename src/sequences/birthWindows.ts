@@ -7,7 +7,7 @@
  * numbers; the target is day i in the same units, and `toBirths` maps a prediction back.
  */
 import type { BirthDay, UsBirths } from "../data/usBirths";
-import { checkInteger } from "./checks";
+import { checkInteger } from "../checks";
 
 /** Numbers per day in a window: the scaled relative count and a one-hot of the day of week. */
 export const BIRTH_EVENT_SIZE = 8;

@@ -1,23 +1,64 @@
 /**
  * Bucketing: batch sequences of similar length together, so each batch is padded only to its own
  * longest member instead of the dataset's. A batch is a list of example indices.
+ *
+ * `cutIntoBatches` is the course's one length-batcher: the strategies below, the Trainer's
+ * SequenceData (training/data.ts) and SequenceModel.predictBatched all cut their batches with it.
  */
 import type { Rng } from "../random";
 import { shuffleInPlace } from "../random";
-import { checkInteger, checkLengths, describeValue } from "./checks";
+import { checkInteger, checkLengths, describeValue } from "../checks";
 
-/** Consecutive chunks of `batchSize` (the last may be smaller). */
-function chunk(indices: readonly number[], batchSize: number): number[][] {
+/**
+ * Cuts `order` (example indices, in the order they should be batched) into consecutive batches of
+ * at most `batchSize` examples and, with `maxTokensPerBatch`, at most that many padded positions:
+ * a batch stops growing before (its examples × its longest length) would exceed the budget, and
+ * an example longer than the budget gets a batch of its own. Without a budget: chunks of
+ * `batchSize`, the last one smaller. lengths[i] is the length of example i.
+ */
+export function cutIntoBatches(order: readonly number[], lengths: readonly number[], options: { batchSize: number; maxTokensPerBatch?: number }): number[][] {
+  const batchSize = checkInteger(options.batchSize, "batchSize", 1);
+  const budget = options.maxTokensPerBatch ?? Number.POSITIVE_INFINITY;
+  if (!(budget > 0)) throw new Error(`maxTokensPerBatch must be a positive number, got ${describeValue(options.maxTokensPerBatch)}`);
   const batches: number[][] = [];
-  for (let start = 0; start < indices.length; start += batchSize) batches.push(indices.slice(start, start + batchSize));
+  let current: number[] = [];
+  let longest = 0;
+  for (const i of order) {
+    const grown = Math.max(longest, lengths[i]);
+    if (current.length > 0 && (current.length >= batchSize || (current.length + 1) * grown > budget)) {
+      batches.push(current);
+      current = [];
+      longest = 0;
+    }
+    current.push(i);
+    longest = Math.max(longest, lengths[i]);
+  }
+  if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/** The indices 0 … n − 1 ordered by length, shortest first (ties: lower index first). */
+export function byLength(lengths: readonly number[]): number[] {
+  return lengths.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
+}
+
+/**
+ * Sorts `order` by length inside consecutive windows of `window` indices, in place (returns it):
+ * after a shuffle, neighbours in length end up side by side while the windows keep the shuffle.
+ */
+export function sortWithinWindows(order: number[], lengths: readonly number[], window: number): number[] {
+  checkInteger(window, "window", 1);
+  for (let start = 0; start < order.length; start += window) {
+    const part = order.slice(start, start + window).sort((a, b) => lengths[a] - lengths[b]);
+    order.splice(start, part.length, ...part);
+  }
+  return order;
 }
 
 /** Batches of a random permutation of 0 … count − 1: what `model.fit(shuffle: true)` does. */
 export function randomBatches(count: number, batchSize: number, rng: Rng): number[][] {
   checkInteger(count, "count", 1);
-  checkInteger(batchSize, "batchSize", 1);
-  return chunk(shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng), batchSize);
+  return cutIntoBatches(shuffleInPlace(Array.from({ length: count }, (_, i) => i), rng), new Array<number>(count).fill(0), { batchSize });
 }
 
 /**
@@ -46,7 +87,7 @@ export function bucketByBoundaries(
     while (bucket < boundaries.length && length >= boundaries[bucket]) bucket++;
     buckets[bucket].push(index);
   });
-  const batches = buckets.flatMap((bucket) => chunk(options.rng ? shuffleInPlace(bucket, options.rng) : bucket, options.batchSize));
+  const batches = buckets.flatMap((bucket) => cutIntoBatches(options.rng ? shuffleInPlace(bucket, options.rng) : bucket, checked, { batchSize: options.batchSize }));
   return options.rng ? shuffleInPlace(batches, options.rng) : batches;
 }
 
@@ -56,9 +97,7 @@ export function bucketByBoundaries(
  */
 export function sortedChunkBatches(lengths: readonly number[], options: { batchSize: number; rng?: Rng }): number[][] {
   const checked = checkLengths(lengths, "lengths");
-  checkInteger(options.batchSize, "batchSize", 1);
-  const order = checked.map((_, i) => i).sort((a, b) => checked[a] - checked[b] || a - b);
-  const batches = chunk(order, options.batchSize);
+  const batches = cutIntoBatches(byLength(checked), checked, { batchSize: options.batchSize });
   return options.rng ? shuffleInPlace(batches, options.rng) : batches;
 }
 

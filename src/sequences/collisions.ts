@@ -3,7 +3,7 @@
  * of counts, "the dog bit the man" and "the man bit the dog" collide; a multi-hot bag (a set)
  * collides more ("a a b" and "a b b" too); a bag that adds bigrams separates many of them.
  */
-import { checkInteger, checkNonEmptyArray, describeValue } from "./checks";
+import { checkInteger, checkNonEmptyArray, describeValue } from "../checks";
 import { ngramRange, slidingWindows } from "./ngrams";
 
 export type BagKind = "set" | "counts";

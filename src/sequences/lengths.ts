@@ -3,7 +3,7 @@
  * Cutting to maxLen throws tokens away; padding to maxLen fills the matrix with positions a model
  * computes on for nothing. One number does not serve both: the curve shows the trade-off.
  */
-import { checkInteger, checkLengths } from "./checks";
+import { checkInteger, checkLengths } from "../checks";
 
 /** Summary of a list of lengths (a type alias, not an interface, so it fits `showTable` rows). Quantiles use the nearest-rank rule: the ⌈q·n⌉-th smallest. */
 export type LengthSummary = {

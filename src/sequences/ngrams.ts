@@ -3,7 +3,7 @@
  * word but no bigram. The price is vocabulary: distinct bigrams far outnumber distinct words.
  * An n-gram is written as its tokens joined by single spaces (tokens never contain spaces).
  */
-import { checkInteger, checkNonEmptyArray, describeValue } from "./checks";
+import { checkInteger, checkNonEmptyArray, describeValue } from "../checks";
 import { Vocabulary, type VocabularyOptions } from "./vocabulary";
 
 /** The n-grams of a token list, in order: ngrams(["a", "b", "c"], 2) → ["a b", "b c"]. */

@@ -3,7 +3,7 @@
  * Same semantics as Keras' `pad_sequences` (padding and truncating default to "pre", the pad
  * value to 0, maxLen to the longest sequence; an empty sequence becomes a row of padding).
  */
-import { checkIdSequences, checkInteger, describeValue } from "./checks";
+import { checkIdSequences, checkInteger, describeValue } from "../checks";
 
 export type PadSide = "pre" | "post";
 

@@ -4,7 +4,7 @@
  * (all ids but the last) and the same number of targets (all ids but the first): after reading
  * ids 1…n the model must predict ids 2…n+1, one guess after every id it reads.
  */
-import { checkIdSequences, checkInteger, describeValue } from "./checks";
+import { checkIdSequences, checkInteger, describeValue } from "../checks";
 
 /**
  * Cuts each id sequence into consecutive pieces that start every `windowLength` ids and hold up

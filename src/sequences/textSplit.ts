@@ -3,7 +3,7 @@
  * build the vocabulary on the training part only (words seen only in validation or test become
  * unknown, as they would for new text), and encode every part with it.
  */
-import { checkInteger, checkNonEmptyArray, describeValue } from "./checks";
+import { checkInteger, checkNonEmptyArray, describeValue } from "../checks";
 import { tokenize } from "./tokenizer";
 import { Vocabulary } from "./vocabulary";
 

@@ -3,7 +3,7 @@
  * apostrophes to more letters/digits: "Ishmael's" and "don't" are one token each, while
  * punctuation, dashes and symbols separate tokens and are dropped. Text is lower-cased first.
  */
-import { describeValue } from "./checks";
+import { describeValue } from "../checks";
 
 /** The token pattern: letters/digits, with internal apostrophes (' or ’). */
 export const TOKEN_PATTERN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;

@@ -3,7 +3,7 @@
  * its frequency in the training targets, whatever came before. Its cross-entropy on held-out
  * targets is the bar a sequence model has to clear (a uniform guess over V ids scores ln V).
  */
-import { checkInteger, describeValue } from "./checks";
+import { checkInteger, describeValue } from "../checks";
 
 /**
  * P(id) = (count(id) + smoothing) / (total + smoothing · vocabSize), counted over the training

@@ -4,7 +4,7 @@
  * decreasing training count, ties broken by code-point order, so the same corpus always gives the
  * same ids whatever the order of its documents.
  */
-import { checkIdSequences, checkInteger, checkNonEmptyArray, describeValue } from "./checks";
+import { checkIdSequences, checkInteger, checkNonEmptyArray, describeValue } from "../checks";
 import { tokenize } from "./tokenizer";
 
 export const PAD_ID = 0;

@@ -9,7 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { readNotebook, writeNotebook } from "./notebook";
 import { keyPathFor, makeRelease, manifestPathFor, newReleaseKey, type ReleaseManifest } from "./grading/release";
-import { repoRoot } from "./linkPackage";
+import { repoRoot } from "./repository";
 
 export const assignmentsDir = path.join(repoRoot, "build", "assignments");
 

@@ -20,7 +20,7 @@ import type { SubmissionJob, SubmissionResult } from "./grading/harness";
 import { keyPathFor, parseManifest, readReleaseKey, verifyInstructor, type MarkedCell, type ReleaseManifest } from "./grading/release";
 import { classCsv, emptyReport, feedbackMarkdown, scoreReport, type StudentReport } from "./grading/report";
 import { assertOutsideBinds, cpuCount, defaultLimits, describeLimits, isRefusal, planSandbox, type Limits, type SandboxPlan } from "./grading/sandbox";
-import { repoRoot } from "./linkPackage";
+import { repoRoot } from "./repository";
 
 export const gradesDir = path.join(repoRoot, "build", "grades");
 

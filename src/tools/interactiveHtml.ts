@@ -7,13 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PLOTLY_MIME } from "../display/show";
-
-interface OutputWithData {
-  data?: Record<string, unknown>;
-}
-interface NotebookWithOutputs {
-  cells: { outputs?: OutputWithData[] }[];
-}
+import type { Notebook } from "./notebook";
 
 export const PLOTLY_SCRIPT = "plotly.js";
 
@@ -40,7 +34,7 @@ const LOADER = `<script src="${PLOTLY_SCRIPT}"></script>
  * Rewrites `html` so each plotly output's PNG becomes a holder for its interactive figure.
  * Returns the new HTML and how many figures were made interactive.
  */
-export function withInteractivePlotly(html: string, notebook: NotebookWithOutputs): { html: string; figures: number } {
+export function withInteractivePlotly(html: string, notebook: Pick<Notebook, "cells">): { html: string; figures: number } {
   let figures = 0;
   for (const cell of notebook.cells) {
     for (const output of cell.outputs ?? []) {
@@ -67,7 +61,7 @@ export function withInteractivePlotly(html: string, notebook: NotebookWithOutput
 }
 
 /** Applies withInteractivePlotly to an exported HTML file; copies plotly.js beside it if needed. */
-export function makePlotlyInteractive(htmlPath: string, notebook: NotebookWithOutputs): number {
+export function makePlotlyInteractive(htmlPath: string, notebook: Pick<Notebook, "cells">): number {
   const { html, figures } = withInteractivePlotly(fs.readFileSync(htmlPath, "utf8"), notebook);
   if (figures === 0) return 0;
   fs.writeFileSync(htmlPath, html);

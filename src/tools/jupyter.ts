@@ -17,7 +17,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { repoRoot } from "./linkPackage";
+import { repoRoot } from "./repository";
 
 export const jupyterDataDir = path.join(repoRoot, "build", "jupyter");
 /** The kernel's name: notebooks' `metadata.kernelspec.name`, nbconvert's kernel_name. */

@@ -6,10 +6,9 @@
  */
 import { spawnSync } from "child_process";
 import * as net from "net";
-import * as path from "path";
 import { parseArgs } from "util";
 import { describeJupyter, findJupyter, hasJupyterLab4, installInstructions, jupyterEnvironment, kernelDisplayName, kernelProblem } from "./jupyter";
-import { repoRoot } from "./linkPackage";
+import { notebooksDir } from "./repository";
 
 const USAGE = `usage: npm run lab [-- JupyterLab options]
 
@@ -71,22 +70,21 @@ async function main(args: string[]): Promise<number> {
     console.error(`lab: ${problem}`);
     return 2;
   }
-  const notebookDir = path.join(repoRoot, "notebooks");
   // Jupyter refuses to start as root (as in containers and CI machines) without --allow-root.
   const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 ? ["--allow-root"] : [];
   // With an explicit port, fail instead of moving to the next free one.
   const portFlags = port === null ? [] : ["--ServerApp.port_retries=0"];
   let command: string[];
   if (hasJupyterLab4(jupyter)) {
-    command = ["-m", "jupyterlab", `--ServerApp.root_dir=${notebookDir}`];
+    command = ["-m", "jupyterlab", `--ServerApp.root_dir=${notebooksDir}`];
   } else if (jupyter.lab) {
     console.warn(`lab: JupyterLab 4 is not installed (${describeJupyter(jupyter)}); starting the ${jupyter.lab === "jupyterlab" ? "older JupyterLab" : "classic notebook"} instead. For JupyterLab 4 run: npm run setup`);
-    command = ["-m", jupyter.lab, `--notebook-dir=${notebookDir}`];
+    command = ["-m", jupyter.lab, `--notebook-dir=${notebooksDir}`];
   } else {
     console.error(`lab: neither JupyterLab nor the classic notebook is installed under ${jupyter.python}. Run \`npm run setup\` (it installs JupyterLab 4 into .venv).`);
     return 2;
   }
-  console.log(`lab: starting ${describeJupyter(jupyter)}\n     on ${notebookDir} with the kernel "${kernelDisplayName}"; stop it with Ctrl+C`);
+  console.log(`lab: starting ${describeJupyter(jupyter)}\n     on ${notebooksDir} with the kernel "${kernelDisplayName}"; stop it with Ctrl+C`);
   const result = spawnSync(jupyter.python, [...command, ...rootFlag, ...portFlags, ...args], { stdio: "inherit", env: jupyterEnvironment() });
   return result.status ?? 1;
 }

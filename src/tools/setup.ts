@@ -35,7 +35,8 @@ import {
   type JupyterInstall,
   type Pin,
 } from "./jupyter";
-import { packageLinkProblem, repoRoot } from "./linkPackage";
+import { packageLinkProblem } from "./packageLink";
+import { repoRoot } from "./repository";
 
 const USAGE = `usage: npm run setup [-- --no-apt]
 

@@ -4,7 +4,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng, createRng, shuffleInPlace } from "../random";
-import { AnySequenceModel, SequenceBatch, disposeBatch } from "../models/sequenceModel";
+import type { AnySequenceModel } from "../models/sequenceModel";
+import { disposeBatch, type SequenceBatch } from "../models/sequenceBatch";
+import { cutIntoBatches, sortWithinWindows } from "../sequences/bucketing";
 
 export interface BatchSource<Batch> {
   /** Number of examples. */
@@ -46,37 +48,14 @@ export class SequenceData implements BatchSource<SequenceBatch> {
     this.size = sequences.length;
   }
 
-  /** Batches of example indices for one epoch. */
+  /** Batches of example indices for one epoch (sequences/bucketing.ts cuts them). */
   batchIndices(batchSize: number, rng?: Rng): number[][] {
     const order = Array.from({ length: this.size }, (_, i) => i);
     if (rng) shuffleInPlace(order, rng);
+    const lengths = this.sequences.map((sequence) => sequence.length);
     const window = (this.options.bucketWindow ?? 0) * batchSize;
-    if (window > 0) {
-      for (let start = 0; start < order.length; start += window) {
-        const part = order.slice(start, start + window).sort((a, b) => this.sequences[a].length - this.sequences[b].length);
-        order.splice(start, part.length, ...part);
-      }
-    }
-    const batches: number[][] = [];
-    const budget = this.options.maxTokensPerBatch;
-    if (budget === undefined) {
-      for (let start = 0; start < order.length; start += batchSize) batches.push(order.slice(start, start + batchSize));
-    } else {
-      let current: number[] = [];
-      let longest = 0;
-      for (const i of order) {
-        const length = this.sequences[i].length;
-        const grown = Math.max(longest, length);
-        if (current.length > 0 && (current.length >= batchSize || (current.length + 1) * grown > budget)) {
-          batches.push(current);
-          current = [];
-          longest = 0;
-        }
-        current.push(i);
-        longest = Math.max(longest, length);
-      }
-      if (current.length > 0) batches.push(current);
-    }
+    if (window > 0) sortWithinWindows(order, lengths, window);
+    const batches = cutIntoBatches(order, lengths, { batchSize, maxTokensPerBatch: this.options.maxTokensPerBatch });
     if (rng && window > 0) shuffleInPlace(batches, rng);
     return batches;
   }

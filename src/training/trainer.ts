@@ -1,7 +1,9 @@
 /**
  * One training loop for every model of the course: minibatches, an optimizer (Adam by default),
  * optional gradient clipping by global norm, validation after each epoch, early stopping, and
- * live progress with a loss curve (the display layer's TrainingProgress).
+ * progress reported to whatever `progress` factory it is given. The training layer draws nothing
+ * itself: src/index.ts gives notebooks a Trainer whose default progress is the display layer's
+ * TrainingProgress (a live bar and loss curve).
  *
  * A model plugs in through TrainableModel: it names its variables and returns, for a batch, the
  * mean loss and the gradients. SequenceModel does (hand BPTT or autodiff); `layersModelTrainable`
@@ -12,7 +14,6 @@ import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../random";
 import { clipByGlobalNorm } from "./clip";
 import { BatchSource, TensorBatch } from "./data";
-import { TrainingProgress } from "../display/progress";
 
 export interface TrainableModel<Batch, GradOptions = unknown> {
   readonly variables: tf.Variable[];
@@ -22,17 +23,13 @@ export interface TrainableModel<Batch, GradOptions = unknown> {
   loss(batch: Batch): tf.Scalar;
 }
 
-/** What the Trainer tells a progress display (TrainingProgress has this shape). */
+/** What the Trainer tells a progress display (display/progress.ts's TrainingProgress has this shape). */
 export interface ProgressReporter {
   onStep(epoch: number, step: number, loss: number): void;
   onEpochEnd(epoch: number, losses: { train: number; validation?: number }): void;
   finish(): Promise<void>;
 }
 export type ProgressFactory = (options: { epochs: number; stepsPerEpoch: number; title?: string; quiet?: boolean }) => ProgressReporter;
-
-function defaultProgress(): ProgressFactory {
-  return (options) => new TrainingProgress(options);
-}
 
 export interface EarlyStopping {
   /** Stop after this many epochs without improvement of the monitored loss. */
@@ -62,7 +59,7 @@ export interface TrainerOptions<GradOptions = unknown> {
   earlyStopping?: EarlyStopping;
   /** Seed for shuffling the training batches (default 0). */
   shuffleSeed?: number;
-  /** Progress display: a factory, or false for none. Default: TrainingProgress. */
+  /** Progress display: a factory, or false or undefined for none. (The Trainer that src/index.ts exports defaults to TrainingProgress.) */
   progress?: ProgressFactory | false;
   /**
    * When a step's loss is NaN or infinite: "throw" (default) an Error, or "stop" training and
@@ -108,8 +105,6 @@ export interface TrainResult {
   /** The loss became NaN or infinite and training stopped (onDivergence: "stop"). */
   diverged: boolean;
 }
-
-
 
 export class Trainer<GradOptions = unknown> {
   readonly optimizer: tf.Optimizer;
@@ -162,7 +157,7 @@ export class Trainer<GradOptions = unknown> {
   async fit<Batch>(model: TrainableModel<Batch, GradOptions>, train: BatchSource<Batch>, validation?: BatchSource<Batch>): Promise<TrainResult> {
     const { epochs, batchSize } = this.options;
     const stepsPerEpoch = train.numBatches?.(batchSize) ?? Math.ceil(train.size / batchSize);
-    const factory = this.options.progress === false ? null : (this.options.progress ?? defaultProgress());
+    const factory = this.options.progress || null;
     const progress = factory ? factory({ epochs, stepsPerEpoch, title: this.options.title, quiet: this.options.quiet }) : null;
     const rng = createRng(this.options.shuffleSeed ?? 0);
     const history: EpochRecord[] = [];

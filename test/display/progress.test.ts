@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
 import { seed } from "../../src/random";
-import { progressCallbacks } from "../../src/display/progress";
+import { estimateSecondsLeft, formatProgressLine, progressCallbacks, TrainingProgress } from "../../src/display/progress";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -44,4 +44,26 @@ test("progressCallbacks drives a TrainingProgress from model.fit: every batch, e
   assert.equal(finished, 1);
   tf.dispose([xs, ys]);
   model.dispose();
+});
+
+test("the progress line shows epoch, bar, step, loss, elapsed and ETA", () => {
+  const state = { epoch: 1, step: 5, loss: 0.25, elapsedSeconds: 3, finished: false, stoppedEarly: false };
+  // 15 of 40 steps done in 3 s -> 25 steps left at 0.2 s each = 5 s.
+  assert.equal(estimateSecondsLeft(state, 4, 10), 5);
+  assert.equal(formatProgressLine(state, 4, 10, 8), "epoch 2/4 [###-----] step 5/10  loss 0.2500  elapsed 3.0s  ETA 5.0s");
+  const stopped = { ...state, finished: true, stoppedEarly: true };
+  assert.match(formatProgressLine(stopped, 4, 10, 8), /\[########\] step 5\/10  loss 0\.2500  elapsed 3\.0s  stopped early after epoch 2$/);
+  assert.throws(() => new TrainingProgress({ epochs: 0, stepsPerEpoch: 3 }), /TrainingProgress epochs must be a positive integer, got 0/);
+});
+
+test("TrainingProgress records the loss history per epoch", async () => {
+  const progress = new TrainingProgress({ epochs: 2, stepsPerEpoch: 2, quiet: true });
+  progress.onStep(0, 0, 2);
+  progress.onEpochEnd(0, { train: 1.5, validation: 1.7 });
+  progress.onEpochEnd(1, { train: 1.0 });
+  await progress.finish();
+  assert.deepEqual(progress.history, [
+    { epoch: 1, train: 1.5, validation: 1.7 },
+    { epoch: 2, train: 1.0 },
+  ]);
 });

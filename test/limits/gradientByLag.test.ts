@@ -4,7 +4,7 @@ import { runCell, jacobiansByLag, jacobianNormsByLag, gradientNormByLag, logSlop
 import * as tf from "@tensorflow/tfjs";
 import type { RNNWeights } from "../../src/models/rnnScratch";
 import { initBackend } from "../../src/backend";
-import { forwardWithCache, backwardThroughTime } from "../../src/training/bptt";
+import { forwardWithCache, backwardThroughTime } from "../../src/models/rnnBackward";
 
 const close = (a: number, b: number, rel = 1e-9) => assert.ok(Math.abs(a - b) <= rel * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRng } from "../../src/random";
-import { batchPadding, bucketByBoundaries, randomBatches, sortedChunkBatches } from "../../src/sequences/bucketing";
+import { batchPadding, bucketByBoundaries, byLength, cutIntoBatches, randomBatches, sortedChunkBatches, sortWithinWindows } from "../../src/sequences/bucketing";
 
 const lengths = [1, 9, 2, 8, 3, 7];
 
@@ -45,4 +45,21 @@ test("bad input: batches that miss or repeat an example, bad boundaries, bad bat
   });
   assert.throws(() => sortedChunkBatches(lengths, { batchSize: 0 }), { message: "batchSize must be an integer ≥ 1, got 0" });
   assert.throws(() => sortedChunkBatches([], { batchSize: 2 }), { message: "lengths is empty: it needs at least one element" });
+});
+
+test("cutIntoBatches: consecutive batches capped by size and, with a budget, by examples × longest length", () => {
+  // order 0..5 with lengths 1, 9, 2, 8, 3, 7: by size alone, chunks of 4 then the rest
+  assert.deepEqual(cutIntoBatches([0, 1, 2, 3, 4, 5], lengths, { batchSize: 4 }), [[0, 1, 2, 3], [4, 5]]);
+  // budget 16: {0} grows to {0, 1} (2 × 9 = 18 > 16: cut), {1} alone, {2, 3} (2 × 8), {4, 5} (2 × 7)
+  assert.deepEqual(cutIntoBatches([0, 1, 2, 3, 4, 5], lengths, { batchSize: 4, maxTokensPerBatch: 16 }), [[0], [1], [2, 3], [4, 5]]);
+  // an example longer than the budget gets a batch of its own
+  assert.deepEqual(cutIntoBatches([0, 2, 1, 4], lengths, { batchSize: 8, maxTokensPerBatch: 6 }), [[0, 2], [1], [4]]);
+  assert.deepEqual(cutIntoBatches([], lengths, { batchSize: 2 }), []);
+  assert.throws(() => cutIntoBatches([0], lengths, { batchSize: 2, maxTokensPerBatch: 0 }), { message: "maxTokensPerBatch must be a positive number, got 0" });
+});
+
+test("byLength orders indices shortest first, ties by index; sortWithinWindows sorts each window only", () => {
+  assert.deepEqual(byLength([3, 1, 3, 2, 1]), [1, 4, 3, 0, 2]);
+  // windows of 3 over order [5, 4, 3, 2, 1, 0] (lengths 7, 3, 8 | 2, 9, 1)
+  assert.deepEqual(sortWithinWindows([5, 4, 3, 2, 1, 0], lengths, 3), [4, 5, 3, 0, 2, 1]);
 });

@@ -8,7 +8,6 @@ import { RegressionHead } from "../../src/models/heads";
 import { clipByGlobalNorm, globalNorm } from "../../src/training/clip";
 import { Trainer, layersModelTrainable, ProgressReporter } from "../../src/training/trainer";
 import { SequenceData, TensorData } from "../../src/training/data";
-import { pca, activationHeatmap, trajectoryPoints } from "../../src/models/hiddenAnalysis";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -116,66 +115,6 @@ test("Trainer trains a tf.LayersModel through layersModelTrainable", async () =>
   assert.throws(() => new Trainer({ epochs: 0, batchSize: 4 }), /epochs must be a positive integer, got 0/);
   tf.dispose([xs, ys]);
   dense.dispose();
-});
-
-test("pca finds the direction of largest spread; heatmap keeps the busiest units", () => {
-  const rng = createRng(8);
-  const states = Array.from({ length: 200 }, () => {
-    const a = rng() * 10 - 5;
-    const b = rng() - 0.5;
-    return [a + b, a - b, 0.01 * rng()];
-  });
-  const fit = pca(states, 2);
-  const first = fit.components[0];
-  assert.ok(Math.abs(Math.abs(first[0]) - Math.SQRT1_2) < 1e-3 && Math.abs(Math.abs(first[1]) - Math.SQRT1_2) < 1e-3);
-  assert.ok(fit.explained[0] > 0.95);
-  assert.equal(fit.project(states.slice(0, 3))[0].length, 2);
-  const { points } = trajectoryPoints([states.slice(0, 4), states.slice(4, 7)], ["a", "b"], 3, [["w", "x", "y", "z"], ["p", "q", "r"]]);
-  assert.equal(points.length, 7);
-  assert.equal(points[4].series, "b");
-  assert.equal(points[4].label, "p");
-  const heat = activationHeatmap(states.slice(0, 5), { maxUnits: 2 });
-  assert.deepEqual(heat.rowLabels, ["h0", "h1"]);
-  assert.equal(heat.matrix[0].length, 5);
-  assert.throws(() => pca([[1, 2]], 1), /need at least 2 states, got 1/);
-});
-
-test("SequenceData: a token budget caps (sequences × longest length) per batch; every example once", () => {
-  const model = new SequenceModel({ inputSize: 2, hiddenSize: 3, head: (h) => new RegressionHead(h) });
-  const rng = createRng(12);
-  const lengths = Array.from({ length: 50 }, () => 1 + Math.floor(rng() * 40));
-  lengths.push(200); // longer than the budget: gets a batch of its own
-  const sequences = lengths.map((len) => Array.from({ length: len }, () => [0, 1]));
-  const data = new SequenceData(model, sequences, lengths.map(() => 0), { bucketWindow: 2, maxTokensPerBatch: 100 });
-  const batches = data.batchIndices(8, createRng(1));
-  for (const batch of batches) {
-    const longest = Math.max(...batch.map((i) => lengths[i]));
-    assert.ok(batch.length <= 8);
-    assert.ok(batch.length === 1 || batch.length * longest <= 100, `batch of ${batch.length} with longest ${longest}`);
-  }
-  assert.deepEqual(batches.flat().sort((a, b) => a - b), lengths.map((_, i) => i));
-  // numBatches counts one seeded shuffle: exactly the batches that shuffle yields.
-  assert.equal(data.numBatches(8), data.batchIndices(8, createRng(0)).length);
-  model.dispose();
-});
-
-test("SequenceData: batch counts computed by hand, with and without a token budget", () => {
-  const model = new SequenceModel({ inputSize: 1, hiddenSize: 2, head: (h) => new RegressionHead(h) });
-  const ofLength = (length: number) => Array.from({ length }, () => [0]);
-  // Unshuffled: 20 sequences of 10 steps, 7 of 30, 1 of 200; at most 8 per batch and 100 padded
-  // steps. The 10-step ones fill batches of 8 (80 ≤ 100): 8, 8, 4 (a 30-step one would make the
-  // third 5 × 30 = 150). The 30-step ones go 3 at a time (4 × 30 = 120): 3, 3, 1. The 200-step one
-  // is over the budget on its own and gets a batch of its own.
-  const lengths = [...new Array(20).fill(10), ...new Array(7).fill(30), 200];
-  const data = new SequenceData(model, lengths.map(ofLength), lengths.map(() => 0), { maxTokensPerBatch: 100 });
-  assert.deepEqual(data.batchIndices(8).map((batch) => batch.length), [8, 8, 4, 3, 3, 1, 1]);
-  // Equal lengths make the count independent of the shuffle: 51 sequences of 30 steps, 3 per batch.
-  const equal = new SequenceData(model, Array.from({ length: 51 }, () => ofLength(30)), new Array(51).fill(0), { maxTokensPerBatch: 100 });
-  assert.equal(equal.numBatches(8), 17);
-  assert.equal(equal.numBatches(2), 26); // the batch size binds first: ceil(51 / 2)
-  // Without a budget: ceil(size / batchSize).
-  assert.equal(new SequenceData(model, lengths.map(ofLength), lengths.map(() => 0)).numBatches(8), 4);
-  model.dispose();
 });
 
 test("Trainer records every step; clipNorm = Infinity records norms without clipping", async () => {

@@ -1,5 +1,6 @@
 /**
- * Backpropagation through time, written by hand for h_t = tanh([x_t ; h_{t-1}] · W + b_h).
+ * Backpropagation through time for RNNScratch (rnnScratch.ts), written by hand, for
+ * h_t = tanh([x_t ; h_{t-1}] · W + b_h).
  *
  * Forward: keep, for every step, the concatenated input [x_t ; h_{t-1}], the candidate
  * h̃_t = tanh(z_t) and the masked state h_t = h_{t-1} + m_t (h̃_t − h_{t-1}).
@@ -19,10 +20,8 @@
  */
 import { checkPositiveInteger } from "../checks";
 import * as tf from "@tensorflow/tfjs";
-import { matMulTransposeA, matMulTransposeB } from "../models/tensorOps";
-
-// Shared with the gated cells' backward passes, which live next to their cells in models/.
-export { matMulTransposeA, matMulTransposeB, wideMasks, splitSteps } from "../models/tensorOps";
+import type { HandForward } from "./recurrentCell";
+import { columnSums, gradientCut, maskedUpdate, splitSteps, timesTransposeOf, transposeTimes, wideMasks } from "./tensorOps";
 
 export interface ForwardCache {
   /** [x_t ; h_{t-1}] per step: T × [B, D+H]. */
@@ -54,8 +53,7 @@ export function forwardWithCache(
   for (let t = 0; t < xs.length; t++) {
     const xh = tf.concat([xs[t], h], 1) as tf.Tensor2D; // [x_t ; h_{t-1}]
     const candidate = tf.tanh(tf.fused.matMul({ a: xh, b: W, bias: b_h })) as tf.Tensor2D; // h̃_t
-    const m = masks[t];
-    const next = m ? (tf.add(h, tf.mul(m, tf.sub(candidate, h))) as tf.Tensor2D) : candidate; // h_t
+    const next = maskedUpdate(h, candidate, masks[t]); // h_t
     cache.xh.push(xh);
     cache.candidates.push(candidate);
     cache.states.push(next);
@@ -98,11 +96,7 @@ export function backwardThroughTime(
   const k = options.truncate;
   if (k !== undefined) checkPositiveInteger(k, "backwardThroughTime: truncate");
   const one = tf.scalar(1);
-  const W_hh = tf.slice(W, [inputSize, 0], [H, H]) as tf.Tensor2D; // [H, H]
-  // dz · W_hhᵀ at every step: on wasm transpose once and use plain matMuls; elsewhere the flag.
-  const wasm = tf.getBackend() === "wasm";
-  const W_hhT = wasm ? (tf.transpose(W_hh) as tf.Tensor2D) : W_hh;
-  const throughRecurrence = (dz: tf.Tensor2D) => (wasm ? tf.matMul(dz, W_hhT) : tf.matMul(dz, W_hh, false, true)) as tf.Tensor2D;
+  const throughRecurrence = timesTransposeOf(tf.slice(W, [inputSize, 0], [H, H]) as tf.Tensor2D); // dz · W_hhᵀ, W_hh: [H, H]
   const dZ: tf.Tensor2D[] = new Array(T);
   let carry: tf.Tensor2D | null = dFinal; // dL/dh_t arriving from later steps
   let zeros: tf.Tensor2D | null = null;
@@ -120,8 +114,7 @@ export function backwardThroughTime(
     const m = cache.masks[t];
     if (m) dz = tf.mul(dz, m) as tf.Tensor2D; // a padded step sends nothing to the weights
     dZ[t] = dz;
-    const cut = t === 0 || (k !== undefined && t % k === 0);
-    if (cut) {
+    if (gradientCut(t, k)) {
       carry = null;
     } else {
       const back = throughRecurrence(dz); // dz_t · W_hhᵀ
@@ -131,11 +124,41 @@ export function backwardThroughTime(
   }
   const stackedDZ = tf.concat(dZ, 0) as tf.Tensor2D; // [T·B, H]
   const stackedXH = tf.concat(cache.xh, 0) as tf.Tensor2D; // [T·B, D+H]
-  const dW = matMulTransposeA(stackedXH, stackedDZ); // [x ; h_prev]ᵀ · dZ: [D+H, H]
-  const db = tf.reshape(tf.matMul(tf.ones([1, stackedDZ.shape[0]]), stackedDZ), [H]) as tf.Tensor1D; // column sums, as one product (a sum over axis 0 is slow on cpu)
+  const dW = transposeTimes(stackedXH)(stackedDZ); // [x ; h_prev]ᵀ · dZ: [D+H, H]
+  const db = columnSums(stackedDZ); // [H]
   const result: BackwardResult = { dW, db };
   if (options.inputGradients) {
-    result.dX = matMulTransposeB(stackedDZ, tf.slice(W, [0, 0], [inputSize, H]) as tf.Tensor2D); // dZ · W_xhᵀ: [T·B, D]
+    result.dX = timesTransposeOf(tf.slice(W, [0, 0], [inputSize, H]) as tf.Tensor2D)(stackedDZ); // dZ · W_xhᵀ: [T·B, D]
   }
   return result;
+}
+
+/** What the backward pass needs to know about the cell (RNNScratch has these). */
+export interface RNNParameters {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** [D + H, H]: W_xh above W_hh. */
+  readonly W: tf.Variable<tf.Rank.R2>;
+  /** [H]. */
+  readonly b_h: tf.Variable<tf.Rank.R1>;
+}
+
+/**
+ * Runs the RNN over T steps from h_0 = 0, keeping what the backward pass needs. Call inside
+ * tf.tidy. @param xs T × [B, D]; @param mask mask[b][t] in {0, 1}.
+ */
+export function rnnHandForward(cell: RNNParameters, xs: tf.Tensor2D[], mask: readonly (readonly number[])[]): HandForward {
+  const masks = wideMasks(mask, cell.hiddenSize);
+  const W = cell.W as tf.Tensor2D;
+  const cache = forwardWithCache(W, cell.b_h, xs, masks.keep, tf.zeros([xs[0].shape[0], cell.hiddenSize]), masks.pass);
+  const T = xs.length;
+  return {
+    final: cache.states[T - 1],
+    allStates: () => tf.concat(cache.states, 0) as tf.Tensor2D,
+    backward: (dAllStates, dFinal, options = {}) => {
+      const perStep = dAllStates ? splitSteps(dAllStates, T) : null;
+      const back = backwardThroughTime(cache, W, cell.inputSize, (t) => perStep?.[t] ?? null, dFinal, options);
+      return { grads: { [cell.W.name]: back.dW, [cell.b_h.name]: back.db }, dX: back.dX };
+    },
+  };
 }

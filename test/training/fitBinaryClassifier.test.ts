@@ -3,44 +3,12 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
 import { seed, createRng } from "../../src/random";
+import { binaryAccuracy } from "../../src/metrics";
 import { countBag } from "../../src/sequences/bagging";
-import {
-  bagClassifier,
-  bagTensor,
-  binaryAccuracy,
-  concatenatedEmbeddingClassifier,
-  disposeClassifier,
-  fitBinaryClassifier,
-  idsTensor,
-  labelsTensor,
-  majorityBaselineAccuracy,
-  meanEmbeddingClassifier,
-} from "../../src/sequences/classifiers";
 import { padSequences } from "../../src/sequences/padding";
-
-test("binaryAccuracy thresholds at 0.5; majorityBaselineAccuracy predicts the training majority", async () => {
-  await initBackend({ quiet: true });
-  const probabilities = tf.tensor2d([[0.9], [0.2], [0.51], [0.5]]);
-  // predictions 1, 0, 1, 0 against labels 1, 1, 1, 0 → 3 of 4
-  assert.equal(binaryAccuracy(probabilities, [1, 1, 1, 0]), 0.75);
-  assert.throws(() => binaryAccuracy(probabilities, [1, 0]), { message: "probabilities holds 4 values but labels holds 2" });
-  probabilities.dispose();
-  assert.equal(majorityBaselineAccuracy([0, 0, 1], [0, 1, 1, 0, 0]), 0.6);
-  assert.equal(majorityBaselineAccuracy([1, 1, 0], [0, 1, 1, 0, 0]), 0.4);
-});
-
-test("idsTensor, bagTensor and labelsTensor check their input", async () => {
-  await initBackend({ quiet: true });
-  const ids = idsTensor([[1, 2], [3, 0]]);
-  assert.deepEqual([ids.shape, ids.dtype], [[2, 2], "int32"]);
-  ids.dispose();
-  assert.throws(() => idsTensor([[1, 2], [3]]), { message: "ids is ragged: row 1 has 1 entries, row 0 has 2" });
-  assert.throws(() => idsTensor([[1, 2], [3, "4" as unknown as number]]), { message: 'ids[1][1] must be an integer id, got "4"' });
-  assert.throws(() => labelsTensor([0, 2]), { message: "labels[1] must be 0 or 1, got 2" });
-  const bag = bagTensor(countBag([[1, 1]], 3));
-  assert.deepEqual(Array.from(bag.dataSync()), [0, 2, 0]);
-  bag.dispose();
-});
+import { bagTensor, idsTensor } from "../../src/sequences/tensors";
+import { bagClassifier, concatenatedEmbeddingClassifier, disposeClassifier, meanEmbeddingClassifier } from "../../src/models/fixedInputClassifiers";
+import { fitBinaryClassifier } from "../../src/training/fitBinaryClassifier";
 
 /**
  * A task order-free models can solve: label 1 iff the sequence holds id 3 (at a random position),
@@ -89,10 +57,4 @@ test("each classifier learns a toy task, scored on held-out examples; outputs [b
   }
   tf.dispose([x, validationX]);
   assert.equal(tf.memory().numTensors, before);
-});
-
-test("bad options name the argument", () => {
-  assert.throws(() => concatenatedEmbeddingClassifier({ vocabSize: 10, maxLen: 0, embeddingDim: 4 }), { message: "maxLen must be an integer ≥ 1, got 0" });
-  assert.throws(() => bagClassifier({ inputSize: 10, hiddenUnits: -1 }), { message: "hiddenUnits must be an integer ≥ 0, got -1" });
-  assert.throws(() => meanEmbeddingClassifier({ vocabSize: 1, embeddingDim: 4 }), { message: "vocabSize must be an integer ≥ 2, got 1" });
 });

@@ -1,5 +1,6 @@
 /**
- * Where the repository is, and how `import ... from "seqlab"` resolves from any folder of it.
+ * How `import ... from "seqlab"` resolves from any folder of the repository, and the check that
+ * it does (setup runs it).
  *
  * tslab compiles cells with the notebook's folder as rootDir and cannot import `../src/*.ts`, so
  * notebooks import the compiled package: package.json lists the repository itself as an npm
@@ -10,8 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-
-export const repoRoot = path.resolve(__dirname, "..", "..");
+import { repoRoot } from "./repository";
 
 /** Null when `node_modules/seqlab` resolves to the repository, else what is wrong and the fix. */
 export function packageLinkProblem(root: string = repoRoot): string | null {

@@ -2,15 +2,16 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
-import { seed, createRng } from "../../src/random";
-import { SequenceModel, disposeBatch, SequenceBatch } from "../../src/models/sequenceModel";
+import { seed, createRng, standardNormal } from "../../src/random";
+import { SequenceModel } from "../../src/models/sequenceModel";
+import { disposeBatch, type SequenceBatch } from "../../src/models/sequenceBatch";
 import { ClassificationHead, NextTokenHead, RegressionHead } from "../../src/models/heads";
 import { LSTMScratch } from "../../src/models/lstmScratch";
 import { GRUScratch } from "../../src/models/gruScratch";
 import type { RecurrentCell } from "../../src/models/recurrentCell";
 import { Trainer } from "../../src/training/trainer";
 import { SequenceData } from "../../src/training/data";
-import { runGated64, type GatedParams } from "../models/gatedFloat64";
+import { runGated64, type GatedParams } from "./gatedFloat64";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -23,7 +24,7 @@ function relativeError(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 const rng = createRng(17);
-const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+const gauss = () => standardNormal(rng);
 
 function denseSequences(lengths: number[], D: number): number[][][] {
   return lengths.map((len) => Array.from({ length: len }, () => Array.from({ length: D }, gauss)));

@@ -1,22 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  binValues,
-  chartOutput,
-  estimateSecondsLeft,
-  formatProgressLine,
-  heatmap,
-  histogram,
-  lineChart,
-  lossChart,
-  projectTo2d,
-  setFallbackSink,
-  show,
-  tableOutput,
-  trajectory3d,
-  TrainingProgress,
-  type MimeBundle,
-} from "../src/display";
+import { binValues, heatmap, histogram, lineChart, lossChart } from "../../src/display/charts";
+import { renderVegaLite } from "../../src/display/render";
 
 test("binValues counts values into equal-width bins, the last bin including the maximum", () => {
   assert.deepEqual(binValues([0, 1, 1, 2, 3, 4], 4), [
@@ -53,69 +38,6 @@ test("lossChart draws train and validation as two series", () => {
   assert.equal(chart.description, "[loss chart] 2 epochs; last: train 0.5000");
 });
 
-test("chartOutput renders a PNG whose size matches the metadata (2x for sharpness)", async () => {
-  const { bundle, metadata } = await chartOutput(histogram([1, 2, 2, 3, 3, 3], { bins: 3, title: "h" }));
-  const png = Buffer.from(String(bundle["image/png"]), "base64");
-  assert.equal(png.subarray(1, 4).toString(), "PNG");
-  const width = png.readUInt32BE(16);
-  const css = (metadata["image/png"] as { width: number }).width;
-  assert.ok(css > 480, `css width ${css}`);
-  assert.equal(width, css * 2);
-  assert.equal(bundle["text/plain"], "[histogram] h: n=6, min 1, median 2, max 3");
-});
-
-test("trajectory3d carries a plotly figure plus a projected static view", async () => {
-  const points = [0, 1, 2].map((step) => ({ x: step, y: 0, z: step * 2, series: "s", step, label: `w${step}` }));
-  const chart = trajectory3d(points, { title: "t" });
-  assert.equal(chart.figure.data.length, 1);
-  assert.deepEqual(chart.figure.data[0].z, [0, 2, 4]);
-  const { bundle } = await chartOutput(chart);
-  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "image/png", "text/plain"]);
-  // azimuth 0, elevation 0: x stays x and y becomes z.
-  assert.deepEqual(projectTo2d([{ x: 3, y: 5, z: 7, series: "s", step: 0 }], 0, 0).map((p) => [p.x, p.y]), [[3, 7]]);
-});
-
-test("outside a notebook, show() prints the chart's text line", async () => {
-  const shown: MimeBundle[] = [];
-  const previous = setFallbackSink((bundle) => shown.push(bundle));
-  try {
-    await show(lineChart([{ t: 1, v: 2 }], { x: "t", y: "v", title: "one point" }));
-  } finally {
-    setFallbackSink(previous);
-  }
-  assert.equal(shown.length, 1);
-  assert.equal(shown[0]["text/plain"], "[line chart] one point: 1 point");
-});
-
-test("tableOutput aligns numbers right and escapes HTML", () => {
-  const bundle = tableOutput([{ model: "a<b", accuracy: 0.91234 }, { model: "c", accuracy: 1 }], { title: "T", digits: 3 });
-  assert.equal(bundle["text/plain"], ["T", "model  accuracy", "-----  --------", "a<b       0.912", "c             1"].join("\n"));
-  assert.match(String(bundle["text/html"]), /<td style="text-align:left">a&lt;b<\/td><td style="text-align:right">0.912<\/td>/);
-  assert.throws(() => tableOutput([]), /showTable\(rows\) needs at least one row/);
-});
-
-test("the progress line shows epoch, bar, step, loss, elapsed and ETA", () => {
-  const state = { epoch: 1, step: 5, loss: 0.25, elapsedSeconds: 3, finished: false, stoppedEarly: false };
-  // 15 of 40 steps done in 3 s -> 25 steps left at 0.2 s each = 5 s.
-  assert.equal(estimateSecondsLeft(state, 4, 10), 5);
-  assert.equal(formatProgressLine(state, 4, 10, 8), "epoch 2/4 [###-----] step 5/10  loss 0.2500  elapsed 3.0s  ETA 5.0s");
-  const stopped = { ...state, finished: true, stoppedEarly: true };
-  assert.match(formatProgressLine(stopped, 4, 10, 8), /\[########\] step 5\/10  loss 0\.2500  elapsed 3\.0s  stopped early after epoch 2$/);
-  assert.throws(() => new TrainingProgress({ epochs: 0, stepsPerEpoch: 3 }), /TrainingProgress epochs must be a positive integer, got 0/);
-});
-
-test("TrainingProgress records the loss history per epoch", async () => {
-  const progress = new TrainingProgress({ epochs: 2, stepsPerEpoch: 2, quiet: true });
-  progress.onStep(0, 0, 2);
-  progress.onEpochEnd(0, { train: 1.5, validation: 1.7 });
-  progress.onEpochEnd(1, { train: 1.0 });
-  await progress.finish();
-  assert.deepEqual(progress.history, [
-    { epoch: 1, train: 1.5, validation: 1.7 },
-    { epoch: 2, train: 1.0 },
-  ]);
-});
-
 test("whole-number x axes get whole-number ticks (short ranges list them)", () => {
   const x = (chart: ReturnType<typeof lineChart>) => (chart.spec as unknown as { encoding: { x: { axis?: unknown } } }).encoding.x.axis;
   assert.deepEqual(x(lineChart([{ e: 1, v: 1 }, { e: 3, v: 2 }], { x: "e", y: "v" })), { format: "d", values: [1, 2, 3] });
@@ -124,7 +46,6 @@ test("whole-number x axes get whole-number ticks (short ranges list them)", () =
 });
 
 test("histogram bars rise from zero: rendered heights are proportional to the counts", async () => {
-  const { renderVegaLite } = await import("../src/display/render");
   const chart = histogram([1, 2, 2, 3, 3, 3, 4, 4, 5], { bins: 5 });
   const { svg } = await renderVegaLite(chart.spec);
   const heights = [...svg.matchAll(/aria-roledescription="bar" d="M[\d.]+,[\d.]+h[\d.]+v([\d.]+)/g)].map((m) => Number(m[1]));
@@ -134,7 +55,6 @@ test("histogram bars rise from zero: rendered heights are proportional to the co
 });
 
 test("lineChart with a band: a shaded area from lower to upper behind each line, drawn in the PNG/SVG", async () => {
-  const { renderVegaLite } = await import("../src/display/render");
   const rows = [
     { k: 1, mean: 0.5, low: 0.2, high: 0.8, model: "A" },
     { k: 2, mean: 0.6, low: 0.4, high: 0.9, model: "A" },
