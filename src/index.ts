@@ -93,12 +93,15 @@ export { BirthWindows } from "./sequences/birthWindows";
 
 // 05 · The limits of RNNs: random recurrent weights, gradients by lag and the spectral radius, the
 // synthetic tasks, what gradient clipping repairs, and the memory-horizon experiment.
-export { spectralRadius, scaleToSpectralRadius } from "./limits/spectral";
-export { runCell, jacobianNormsByLag, gradientNormByLag, logSlope } from "./limits/gradientByLag";
+export { spectralRadius } from "./limits/spectral";
+export { jacobianNormsByLag, gradientNormByLag, logSlope } from "./limits/gradientByLag";
 export type { LagNorm } from "./limits/gradientByLag";
-export { recallTask, balancedTask, maxBracketDepth, bracketString, oneHotSequences } from "./limits/tasks";
+export { recallTask, balancedTask, bracketString, oneHotSequences } from "./limits/tasks";
 export { memoryHorizon, chanceThreshold, RECALL_TRAINING } from "./limits/horizon";
-export { clippingRun } from "./limits/clipping";
+export { clippingRun, clippingRows } from "./limits/clipping";
+export { gradientByRadius } from "./limits/lagTables";
+export { recallRunRows, firstAtChance } from "./limits/horizonReport";
+export { bracketGeneralization } from "./limits/brackets";
 export type { ClippingRun } from "./limits/clipping";
 export { gaussianMatrix } from "./random";
 
@@ -112,4 +115,6 @@ export { gateAverages } from "./models/gateAverages";
 export { lstmLayerDifference } from "./models/layersLstm";
 export { inputJacobianNormsByLag } from "./limits/gradientByLag";
 export { summarizeHorizon, accuracyByLag } from "./limits/horizon";
+export { lagFactorTable } from "./limits/lagTables";
+export { formatHorizon, horizonSummaryRows, everySeedAboveChanceLine, compoundedFactorRows } from "./limits/horizonReport";
 export type { HorizonModel, HorizonRun } from "./limits/horizon";

@@ -13,20 +13,6 @@ const root = path.resolve(__dirname, "..");
 const MAX_FUNCTION_LINES = 5;
 /** The notebooks this rule covers: all of them. */
 const CHECKED = /^\d\d-.*\.ipynb$/;
-/**
- * Functions still in notebooks 05 and 06 that belong in src/ (issue 12, finding 3): listed so that
- * no new one can join them, and so that moving one fails this test until it leaves the list.
- * Each builds the rows of a table.
- */
-const NOT_YET_MOVED = [
-  "05-limits-of-rnns.ipynb cell 7, line 10: an anonymous function (17 lines)",
-  "05-limits-of-rnns.ipynb cell 12, line 8: an anonymous function (11 lines)",
-  "05-limits-of-rnns.ipynb cell 17, line 1: an anonymous function (9 lines)",
-  "05-limits-of-rnns.ipynb cell 20, line 17: an anonymous function (11 lines)",
-  "06-gated-cells.ipynb cell 16, line 8: an anonymous function (6 lines)",
-  "06-gated-cells.ipynb cell 21, line 5: an anonymous function (16 lines)",
-  "06-gated-cells.ipynb cell 24, line 3: an anonymous function (13 lines)",
-];
 
 interface Cell {
   cell_type: string;
@@ -85,8 +71,5 @@ test(`notebook code cells outside graded exercises define no function over ${MAX
       for (const finding of longFunctions(source, MAX_FUNCTION_LINES)) offenders.push(`${name} cell ${index + 1}, ${finding}`);
     });
   }
-  const added = offenders.filter((finding) => !NOT_YET_MOVED.includes(finding));
-  assert.deepEqual(added, [], `move these into src/ (with a test):\n${added.join("\n")}`);
-  const moved = NOT_YET_MOVED.filter((finding) => !offenders.includes(finding));
-  assert.deepEqual(moved, [], `no longer in the notebooks (or moved within a cell): update NOT_YET_MOVED:\n${moved.join("\n")}`);
+  assert.deepEqual(offenders, [], `move these into src/ (with a test):\n${offenders.join("\n")}`);
 });

@@ -91,3 +91,32 @@ export async function clippingRun(options: ClippingRunOptions): Promise<Clipping
     optimizer.dispose();
   }
 }
+
+/** A row of clippingRows. */
+export type ClippingRow = {
+  run: string;
+  /** NaN when the run completed no epoch (so too the two losses). */
+  "gradient norm, epoch 1": number;
+  "loss, epoch 1": number;
+  "loss, last epoch": number;
+  "test accuracy": number;
+  /** The error that stopped training, or "". */
+  failure: string;
+}
+
+/**
+ * The table of notebook 05's clipping runs: per run, its name, the first epoch's gradient norm
+ * and loss, the last epoch's loss, the test accuracy and why it stopped, if it did.
+ * @param names one per run, in the same order.
+ */
+export function clippingRows(names: readonly string[], runs: readonly ClippingRun[]): ClippingRow[] {
+  if (names.length !== runs.length) throw new Error(`clippingRows: need one name per run, got ${names.length} names for ${runs.length} runs`);
+  return runs.map((r, i) => ({
+    run: names[i],
+    "gradient norm, epoch 1": r.history[0]?.gradNorm ?? Number.NaN,
+    "loss, epoch 1": r.history[0]?.train ?? Number.NaN,
+    "loss, last epoch": r.history.at(-1)?.train ?? Number.NaN,
+    "test accuracy": r.accuracy,
+    failure: r.failure ?? "",
+  }));
+}

@@ -2,7 +2,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../src/backend";
-import { clippingRun } from "../../src/limits/clipping";
+import { clippingRows, clippingRun, type ClippingRun } from "../../src/limits/clipping";
 
 before(async () => {
   await initBackend({ quiet: true });
@@ -53,4 +53,18 @@ test("clippingRun leaks no tensors, whether it finishes or fails", async () => {
   await clippingRun({ ...small, epochs: 1, radius: 1, clipNorm: 1 });
   await clippingRun({ ...small, epochs: 2, radius: 3, clipNorm: Infinity, learningRate: 1e38 });
   assert.equal(tf.memory().numTensors, before);
+});
+
+test("clippingRows: first-epoch gradient norm and loss, last loss, accuracy and failure per run; NaN where no epoch ran", () => {
+  const runs: ClippingRun[] = [
+    { history: [{ epoch: 1, train: 1.5, ms: 3, gradNorm: 12 }, { epoch: 2, train: 0.5, ms: 3, gradNorm: 2 }], accuracy: 0.75 },
+    { history: [{ epoch: 1, train: 1.25, ms: 3 }], accuracy: 0.25 },
+    { history: [], accuracy: Number.NaN, failure: "training loss is NaN at epoch 1" },
+  ];
+  assert.deepEqual(clippingRows(["clipped", "no norm recorded", "failed"], runs), [
+    { run: "clipped", "gradient norm, epoch 1": 12, "loss, epoch 1": 1.5, "loss, last epoch": 0.5, "test accuracy": 0.75, failure: "" },
+    { run: "no norm recorded", "gradient norm, epoch 1": Number.NaN, "loss, epoch 1": 1.25, "loss, last epoch": 1.25, "test accuracy": 0.25, failure: "" },
+    { run: "failed", "gradient norm, epoch 1": Number.NaN, "loss, epoch 1": Number.NaN, "loss, last epoch": Number.NaN, "test accuracy": Number.NaN, failure: "training loss is NaN at epoch 1" },
+  ]);
+  assert.throws(() => clippingRows(["one"], runs), /^Error: clippingRows: need one name per run, got 1 names for 3 runs$/);
 });
