@@ -23,7 +23,7 @@ import {
 } from "../src/tools/jupyter";
 import { parseArguments } from "../src/tools/course";
 import { requestedPort } from "../src/tools/lab";
-import { isNetworkFailure, writeVscodeEnv } from "../src/tools/setup";
+import { isNetworkFailure, missingPackages, TEST_SYSTEM_PACKAGES, writeVscodeEnv } from "../src/tools/setup";
 
 const root = path.resolve(__dirname, "..");
 const fixture = path.join(root, "test", "fixtures", "notebooks", "shorthand.ipynb");
@@ -261,4 +261,24 @@ test("every command answers --help with its usage and exits 0; course refuses an
   const bad = tool("course", ["--fast"], cleanEnv({}));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^course: Unknown option '--fast'.*\nusage: npm run course -- \[--out DIR\] \[notebooks\.\.\.\]/s);
+});
+
+test("setup --tests knows what npm test needs besides Jupyter: Chromium and bubblewrap, each found or reported missing", () => {
+  const saved = { PATH: process.env.PATH, SEQLAB_CHROMIUM: process.env.SEQLAB_CHROMIUM };
+  try {
+    process.env.PATH = "/nonexistent";
+    process.env.SEQLAB_CHROMIUM = "/nonexistent/chromium";
+    assert.deepEqual(missingPackages(TEST_SYSTEM_PACKAGES).map((p) => p.apt), ["chromium", "bubblewrap"]);
+    process.env.PATH = saved.PATH;
+    process.env.SEQLAB_CHROMIUM = process.execPath; // any file that exists
+    assert.deepEqual(missingPackages(TEST_SYSTEM_PACKAGES).map((p) => p.apt), findOnPath("bwrap") ? [] : ["bubblewrap"]);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+  const help = tool("setup", ["--help"], process.env, root);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--tests {4}also what `npm test` needs besides Jupyter: Chromium \(the browser test\) and\n {13}bubblewrap/);
 });

@@ -38,11 +38,14 @@ import {
 import { packageLinkProblem } from "./packageLink";
 import { repoRoot } from "./repository";
 
-const USAGE = `usage: npm run setup [-- --no-apt]
+const USAGE = `usage: npm run setup [-- --tests] [-- --no-apt]
 
 Installs the npm dependencies (npm install), then makes sure Jupyter with JupyterLab 4 is there,
 registers the "${kernelDisplayName}" kernel under build/jupyter and writes .env for VS Code.
 
+  --tests    also what \`npm test\` needs besides Jupyter: Chromium (the browser test) and
+             bubblewrap (the grader's sandbox); installed with apt-get as root on Debian/Ubuntu,
+             otherwise setup stops and says what to install
   --no-apt   never run apt-get (by default, as root on Debian/Ubuntu, setup installs Debian's
              Jupyter packages when pip cannot reach an index, and fonts when none are found)
   -h, --help this text
@@ -52,6 +55,17 @@ the versions pinned in binder/environment.yml. Set SEQLAB_PYTHON=/path/to/python
 that Python's Jupyter instead.`;
 
 class SetupError extends Error {}
+
+/** The system packages `npm test` needs besides Jupyter, with how to tell each is there. */
+export const TEST_SYSTEM_PACKAGES = [
+  { apt: "chromium", neededBy: "the browser test, npm run test:browser", present: () => fs.existsSync(process.env.SEQLAB_CHROMIUM ?? "/usr/bin/chromium") },
+  { apt: "bubblewrap", neededBy: "the grader's sandbox, npm run test:grading and npm run grade", present: () => !!findOnPath("bwrap") },
+];
+
+/** Those of `packages` that are not installed. */
+export function missingPackages<P extends { present: () => boolean }>(packages: readonly P[]): P[] {
+  return packages.filter((p) => !p.present());
+}
 
 function isDebianLike(): boolean {
   return fs.existsSync("/etc/debian_version") && !!findOnPath("apt-get");
@@ -188,13 +202,15 @@ export function writeVscodeEnv(file: string = path.join(repoRoot, ".env")): void
 
 async function main(args: string[]): Promise<number> {
   let noApt: boolean;
+  let forTests: boolean;
   try {
-    const { values } = parseArgs({ args, options: { "no-apt": { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    const { values } = parseArgs({ args, options: { "no-apt": { type: "boolean" }, tests: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
     noApt = values["no-apt"] ?? false;
+    forTests = values.tests ?? false;
   } catch (error) {
     console.error(`setup: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -246,6 +262,15 @@ async function main(args: string[]): Promise<number> {
   if (!hasFonts()) {
     if (canApt) aptInstall(["fonts-dejavu-core"], "fonts for chart PNGs");
     else console.warn("setup: no fonts found; chart PNGs will have no text. Install a TrueType font (e.g. fonts-dejavu-core).");
+  }
+
+  if (forTests) {
+    const missing = missingPackages(TEST_SYSTEM_PACKAGES);
+    if (missing.length > 0 && canApt) aptInstall(missing.map((p) => p.apt), "for npm test");
+    else if (missing.length > 0) {
+      const list = missing.map((p) => `${p.apt} (for ${p.neededBy})`).join(", ");
+      throw new SetupError(`npm test needs ${list}. Install ${missing.length > 1 ? "them" : "it"} (Debian/Ubuntu: sudo apt-get install -y ${missing.map((p) => p.apt).join(" ")}), then rerun: npm run setup -- --tests`);
+    } else console.log(`setup: for npm test: ${TEST_SYSTEM_PACKAGES.map((p) => p.apt).join(" and ")} are installed`);
   }
 
   const spec = registerKernel();
