@@ -187,7 +187,7 @@ test("lab's --port parsing: all of JupyterLab's spellings, and bad values named"
 test("setup --help and an unknown option", () => {
   const help = tool("setup", ["--help"], cleanEnv({}));
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /^usage: npm run setup \[-- --no-apt\]/);
+  assert.match(help.stdout, /^usage: npm run setup \[-- \[--tests\] \[--no-apt\]\]\n/);
   const bad = tool("setup", ["--fast"], cleanEnv({}));
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^setup: Unknown option '--fast'/);

@@ -38,7 +38,7 @@ import {
 import { packageLinkProblem } from "./packageLink";
 import { repoRoot } from "./repository";
 
-const USAGE = `usage: npm run setup [-- --tests] [-- --no-apt]
+const USAGE = `usage: npm run setup [-- [--tests] [--no-apt]]
 
 Installs the npm dependencies (npm install), then makes sure Jupyter with JupyterLab 4 is there,
 registers the "${kernelDisplayName}" kernel under build/jupyter and writes .env for VS Code.
