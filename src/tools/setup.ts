@@ -1,5 +1,5 @@
 /**
- * `npm run setup [-- --no-apt]`: everything a fresh machine needs after `npm install` (which the
+ * `npm run setup [-- [--tests] [--no-apt]]`: everything a fresh machine needs after `npm install` (which the
  * npm script runs first): Jupyter with JupyterLab 4, the project's kernel registered inside the
  * repository, and the workspace `.env` that lets VS Code find that kernel.
  *
