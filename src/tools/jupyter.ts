@@ -64,6 +64,9 @@ export interface PythonProbe {
   versions: Record<"nbconvert" | "nbclient" | "jupyter_client" | "jupyterlab" | "notebook" | "plotly", string | null> | null;
 }
 
+/** The Chromium that `npm run test:browser` drives: $SEQLAB_CHROMIUM, else Debian's package. */
+export const chromiumPath = (): string => process.env.SEQLAB_CHROMIUM ?? "/usr/bin/chromium";
+
 /** `command` as found on PATH (an executable file), or null. */
 export function findOnPath(command: string, searchPath: string = process.env.PATH ?? ""): string | null {
   for (const dir of searchPath.split(path.delimiter)) {

@@ -17,6 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import {
+  chromiumPath,
   debianPackages,
   describeJupyter,
   findJupyter,
@@ -58,7 +59,7 @@ class SetupError extends Error {}
 
 /** The system packages `npm test` needs besides Jupyter, with how to tell each is there. */
 export const TEST_SYSTEM_PACKAGES = [
-  { apt: "chromium", neededBy: "the browser test, npm run test:browser", present: () => fs.existsSync(process.env.SEQLAB_CHROMIUM ?? "/usr/bin/chromium") },
+  { apt: "chromium", neededBy: "the browser test, npm run test:browser", present: () => fs.existsSync(chromiumPath()) },
   { apt: "bubblewrap", neededBy: "the grader's sandbox, npm run test:grading and npm run grade", present: () => !!findOnPath("bwrap") },
 ];
 

@@ -10,7 +10,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type Browser } from "playwright-core";
-import { jupyterEnvironment, type JupyterInstall } from "../../src/tools/jupyter";
+import { chromiumPath, jupyterEnvironment, type JupyterInstall } from "../../src/tools/jupyter";
 
 /** A port nothing listens on right now (the OS picks it). */
 export function freePort(): Promise<number> {
@@ -102,7 +102,7 @@ export async function startJupyterLab(jupyter: JupyterInstall, rootDir: string):
 
 /** Debian's Chromium, headless, with the flags this closed network needs (see README). */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.SEQLAB_CHROMIUM ?? "/usr/bin/chromium";
+  const executablePath = chromiumPath();
   if (!fs.existsSync(executablePath)) {
     throw new Error(`Chromium was not found at ${executablePath}. Install it (Debian/Ubuntu: sudo apt-get install chromium) or set SEQLAB_CHROMIUM=/path/to/chromium`);
   }

@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { defaultLimits, isRefusal, planSandbox } from "../../src/tools/grading/sandbox";
 import { root } from "./helpers";
 
 test("Node.js unpacked under /tmp by mktemp (as CI does for Node 22) still runs inside the sandbox, whose /tmp is empty", () => {
@@ -42,5 +43,22 @@ test("Node.js unpacked under /tmp by mktemp (as CI does for Node 22) still runs 
   } finally {
     fs.rmSync(unpacked, { recursive: true, force: true });
     fs.rmSync(path.join(os.tmpdir(), path.basename(unpacked) + "-outside.txt"), { force: true });
+  }
+});
+
+test("an empty entry in PATH is not the current folder: a bwrap planted there is not used", () => {
+  const planted = fs.mkdtempSync(path.join(os.tmpdir(), "seqlab-planted-"));
+  const saved = { cwd: process.cwd(), PATH: process.env.PATH };
+  try {
+    fs.writeFileSync(path.join(planted, "bwrap"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    process.chdir(planted);
+    process.env.PATH = ":/nonexistent";
+    const plan = planSandbox(root, false, defaultLimits);
+    assert.ok(isRefusal(plan), "a sandbox was planned with the planted bwrap");
+    assert.equal(plan.problem, "bubblewrap (bwrap) is not installed");
+  } finally {
+    process.chdir(saved.cwd);
+    process.env.PATH = saved.PATH;
+    fs.rmSync(planted, { recursive: true, force: true });
   }
 });

@@ -14,6 +14,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { findOnPath } from "../jupyter";
 
 export interface Limits {
   /** Memory of all the sandbox's processes together, native memory included (and the JS heap limit). */
@@ -66,18 +67,6 @@ const NOBODY = { uid: 65534, gid: 65534 };
 /** PATH for starting the sandbox (sh, setpriv, bwrap): fixed, so nothing of the grader's environment shows inside. */
 export const SANDBOX_LAUNCH_PATH = "/usr/local/bin:/usr/bin:/bin";
 
-function findOnPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 /** What the sandbox may read, besides /usr: Node.js, and the parts of the repository that running a notebook needs. */
 export function sandboxBinds(repoRoot: string): Bind[] {
